@@ -1,0 +1,35 @@
+import en from './en.json';
+import ja from './ja.json';
+
+/** The two languages of the product. Teams clients in Japan send `ja-JP`; everything else gets English. */
+export type Locale = 'ja' | 'en';
+
+export type MessageKey = keyof typeof en;
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ja };
+
+export const LOCALES: readonly Locale[] = ['ja', 'en'];
+
+/** `ja`, `ja-JP`, `JA_jp` → ja; anything else, or nothing, → en. */
+export function localeOf(activityLocale?: string | null): Locale {
+  return /^ja(?:[-_]|$)/i.test(activityLocale?.trim() ?? '') ? 'ja' : 'en';
+}
+
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * The message `key` in `locale`, with `{name}` placeholders replaced from `params`. A placeholder without a value
+ * is left as written, so a gap shows up in the text instead of failing the user's request.
+ */
+export function t(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/** The raw catalogs, for tests that compare the languages. */
+export function catalog(locale: Locale): Readonly<Record<string, string>> {
+  return catalogs[locale];
+}

@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { Server } from 'restify';
+import { CosellBot } from '../bot/cosellBot';
+import { localeOf, t } from '../cards/i18n';
+import { isLocalMode, type Config } from './config';
+import { createServer, trackInflight } from './http/server';
+import type { Logger } from './log';
+import type { Database } from './store/database';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** How long close() waits for requests in flight before cutting connections (default 10 s). */
+  drainTimeoutMs?: number;
+}
+
+export interface App {
+  readonly server: Server;
+  readonly adapter: CloudAdapter;
+  readonly bot: CosellBot;
+  listen(): Promise<{ port: number }>;
+  /** Stops accepting, waits for requests in flight, closes connections. The caller closes the database after. */
+  close(): Promise<void>;
+}
+
+/**
+ * Bot Framework authentication from config. Without MicrosoftAppId this is the "auth disabled" configuration the
+ * Bot Framework SDK uses for the Emulator and Agents Playground: no JWT on the way in, none on the way out.
+ */
+export function createAdapter(config: Config, logger: Logger): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    isLocalMode(config)
+      ? {}
+      : {
+          MicrosoftAppId: config.MicrosoftAppId,
+          MicrosoftAppPassword: config.MicrosoftAppPassword,
+          MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+          MicrosoftAppType: config.MicrosoftAppType,
+        },
+  );
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = (context, error) => apologize(context, error, logger);
+  return adapter;
+}
+
+/** A failed turn is logged and the user gets a short apology in their language. It never throws. */
+async function apologize(context: TurnContext, error: Error, logger: Logger): Promise<void> {
+  const activity = context.activity;
+  logger.error(
+    { err: error, activityType: activity.type, activityName: activity.name, conversationId: activity.conversation?.id },
+    'bot turn failed',
+  );
+  // Only a user's own message or click deserves an answer; a failed conversationUpdate does not.
+  if (activity.type !== 'message' && activity.type !== 'invoke') return;
+  try {
+    await context.sendActivity(t(localeOf(activity.locale), 'error.apology'));
+  } catch (sendError) {
+    logger.warn({ err: sendError, conversationId: activity.conversation?.id }, 'could not send the apology');
+  }
+}
+
+export function createApp(deps: AppDeps): App {
+  const { config, logger } = deps;
+  const adapter = createAdapter(config, logger);
+  const bot = new CosellBot({ logger });
+  const server = createServer({ ...deps, adapter, bot });
+  const http = server.server;
+  const inflight = trackInflight(http);
+  let closing: Promise<void> | undefined;
+
+  return {
+    server,
+    adapter,
+    bot,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        http.once('error', onError);
+        server.listen(config.PORT, config.HOST, () => {
+          http.off('error', onError);
+          resolve({ port: (http.address() as AddressInfo).port });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        if (!http.listening) return;
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        const drained = await inflight.drain(deps.drainTimeoutMs ?? 10_000);
+        if (!drained) logger.warn({ inflight: inflight.count }, 'shutdown: requests still in flight, closing anyway');
+        http.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+
+/**
+ * The environment, validated once at start-up. Every variable is listed in VARIABLES with its default and meaning,
+ * so the README table and the schema cannot drift apart (a test compares them).
+ */
+
+// `FOO=` in a .env file or a compose file means "not set", not "set to the empty string".
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().trim().optional(),
+);
+
+function withDefault<T extends z.ZodType>(schema: T, fallback: string) {
+  return z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : v), schema);
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const commaList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== ''),
+  );
+
+const reminderDays = z
+  .string()
+  .transform((s, ctx) => {
+    const parts = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+    const days: number[] = [];
+    for (const p of parts) {
+      if (!/^\d+$/.test(p) || Number(p) < 1) {
+        ctx.addIssue({ code: 'custom', message: `"${p}" is not a whole number of days ≥ 1` });
+        return z.NEVER;
+      }
+      days.push(Number(p));
+    }
+    // Largest first: the reminder sweep walks them in the order they fall due.
+    return [...new Set(days)].sort((a, b) => b - a);
+  });
+
+export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+type Credentials = Partial<Record<'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppTenantId' | 'MicrosoftAppType', string>>;
+
+/**
+ * The rules ConfigurationServiceClientCredentialFactory asserts at run time (on the first message), reported at
+ * start-up instead. Works on raw strings too, so it can run when other variables already failed to parse.
+ */
+function credentialProblems(c: Credentials): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const need = (variable: 'MicrosoftAppPassword' | 'MicrosoftAppTenantId', why: string) => {
+    if (!c[variable]) problems.push({ variable, message: `is required ${why}` });
+  };
+  if (!c.MicrosoftAppId) {
+    for (const variable of ['MicrosoftAppPassword', 'MicrosoftAppTenantId'] as const) {
+      if (c[variable]) problems.push({ variable, message: 'is set but MicrosoftAppId is not (set both, or neither for local mode)' });
+    }
+    return problems;
+  }
+  const type = c.MicrosoftAppType ?? 'MultiTenant';
+  if (type === 'MultiTenant') need('MicrosoftAppPassword', 'when MicrosoftAppId is set (MultiTenant)');
+  if (type === 'SingleTenant') {
+    need('MicrosoftAppPassword', 'for MicrosoftAppType=SingleTenant');
+    need('MicrosoftAppTenantId', 'for MicrosoftAppType=SingleTenant');
+  }
+  if (type === 'UserAssignedMSI') {
+    need('MicrosoftAppTenantId', 'for MicrosoftAppType=UserAssignedMSI');
+    if (c.MicrosoftAppPassword) problems.push({ variable: 'MicrosoftAppPassword', message: 'must not be set for MicrosoftAppType=UserAssignedMSI' });
+  }
+  return problems;
+}
+
+export const configSchema = z
+  .object({
+    PORT: withDefault(integer(0, 65535), '3978'),
+    HOST: withDefault(z.string().trim().min(1), '0.0.0.0'),
+    DATABASE_URL: withDefault(z.string().trim().min(1), 'data/pglite'),
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppTenantId: optionalText,
+    MicrosoftAppType: withDefault(z.enum(APP_TYPES), 'MultiTenant'),
+    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    DEFAULT_CURRENCY: withDefault(
+      z
+        .string()
+        .trim()
+        .transform((s) => s.toUpperCase())
+        .pipe(z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as JPY or USD')),
+      'JPY',
+    ),
+    REFERRAL_RESPONSE_DAYS: withDefault(integer(1, 365), '14'),
+    REFERRAL_REMINDER_DAYS: withDefault(reminderDays, '3,1'),
+    SWEEP_INTERVAL_SECONDS: withDefault(integer(1, 86_400), '60'),
+    REFERRALS_API_TOKEN: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().trim().min(16, 'must be at least 16 characters (it guards the referral intake API)').optional(),
+    ),
+    BOOTSTRAP_ADMINS: withDefault(commaList, ''),
+    PUBLIC_BASE_URL: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+        .transform((u) => u.replace(/\/+$/, ''))
+        .optional(),
+    ),
+  })
+  .superRefine((c, ctx) => {
+    for (const p of credentialProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface ConfigVariable {
+  name: keyof Config;
+  /** As written in the environment; undefined when the variable has no default. */
+  default: string | undefined;
+  description: string;
+  secret?: boolean;
+}
+
+const VARIABLES: readonly ConfigVariable[] = [
+  { name: 'PORT', default: '3978', description: 'TCP port of the HTTP server (0 picks a free port).' },
+  { name: 'HOST', default: '0.0.0.0', description: 'Interface the HTTP server binds to.' },
+  {
+    name: 'DATABASE_URL',
+    default: 'data/pglite',
+    description:
+      'A directory for the embedded PGlite database (one process at a time), `memory://` for a throw-away one, or a `postgres://…` URL.',
+  },
+  {
+    name: 'MicrosoftAppId',
+    default: undefined,
+    description: 'Bot app (client) id. Unset = local mode: no Bot Framework auth, /api/messages accepts loopback callers only.',
+  },
+  { name: 'MicrosoftAppPassword', default: undefined, description: 'Client secret of the bot app.', secret: true },
+  { name: 'MicrosoftAppTenantId', default: undefined, description: 'Tenant id; required for SingleTenant and UserAssignedMSI.' },
+  { name: 'MicrosoftAppType', default: 'MultiTenant', description: 'MultiTenant, SingleTenant or UserAssignedMSI.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'DEFAULT_CURRENCY', default: 'JPY', description: 'ISO 4217 currency proposed for new deal values.' },
+  { name: 'REFERRAL_RESPONSE_DAYS', default: '14', description: 'Days a received referral stays open before it expires.' },
+  { name: 'REFERRAL_REMINDER_DAYS', default: '3,1', description: 'Days before expiry at which reminders are posted (comma list).' },
+  { name: 'SWEEP_INTERVAL_SECONDS', default: '60', description: 'How often expiry, reminders and the outbox are processed.' },
+  {
+    name: 'REFERRALS_API_TOKEN',
+    default: undefined,
+    description: 'Bearer token for POST /api/referrals (at least 16 characters). Unset = referral intake disabled.',
+    secret: true,
+  },
+  {
+    name: 'BOOTSTRAP_ADMINS',
+    default: '',
+    description: 'Comma list of users (AAD object ids or emails) made global Referrals admins at start-up.',
+  },
+  {
+    name: 'PUBLIC_BASE_URL',
+    default: undefined,
+    description: 'External https URL of this service, used in links placed in cards and notifications.',
+  },
+];
+
+/** Every variable with its default and meaning, in the order the README documents them. */
+export function describeConfig(): readonly ConfigVariable[] {
+  return VARIABLES;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment; throws one ConfigError naming every bad variable. Never echoes a value (secrets). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(VARIABLES.map((v) => [v.name, env[v.name]]));
+  const parsed = configSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems: ConfigProblem[] = parsed.error.issues.map((i) => ({
+    variable: i.path.map(String).join('.') || '(environment)',
+    message: i.message,
+  }));
+  // A bad variable stops zod before the cross-variable rules; run them on the raw values so one run lists all.
+  const raw: Credentials = {};
+  for (const key of ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const) {
+    const value = env[key]?.trim();
+    if (value) raw[key] = value;
+  }
+  for (const p of credentialProblems(raw)) {
+    if (!problems.some((q) => q.variable === p.variable && q.message === p.message)) problems.push(p);
+  }
+  throw new ConfigError(problems);
+}
+
+/** Local mode: no Bot Framework credentials, so no JWT check; only loopback callers are let in (R25). */
+export function isLocalMode(config: Pick<Config, 'MicrosoftAppId'>): boolean {
+  return !config.MicrosoftAppId;
+}

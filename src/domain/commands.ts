@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import {
+  AmountSchema,
+  CurrencySchema,
+  DateSchema,
+  EmailSchema,
+  PhoneSchema,
+  TeamMemberSchema,
+  optionalText,
+  requiredText,
+} from './fields';
+import { CloseReasonSchema, DealTypeSchema, ReviewOutcomeSchema, StageSchema } from './vocabulary';
+
+/** zod schemas of every command's input; the TypeScript types are derived from them. */
+
+const e = (key: string) => ({ error: key });
+
+/** Cards submit booleans as "true"/"false" strings. */
+export const Boolish = z.preprocess((v) => (v === 'true' ? true : v === 'false' || v === '' ? false : v), z.boolean(e('invalid')));
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), schema.optional());
+
+/** Optional on edit: undefined = unchanged, '' or null = cleared. */
+const clearableText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+    z.string(e('invalid')).trim().max(max, { error: 'tooLong' }).nullable().optional(),
+  );
+
+export const SolutionSchema = z.object({ id: requiredText(100), name: requiredText(200) });
+
+export const ContactSchema = z.object({
+  name: optionalText(100),
+  phone: optional(PhoneSchema),
+  email: optional(EmailSchema),
+  /** R7: the user confirmed the customer consented to sharing contact details with Microsoft. */
+  consent: Boolish.default(false),
+  /** R7: asking for Microsoft seller help makes the contact required. */
+  askMicrosoftHelp: Boolish.default(false),
+});
+export type ContactInput = z.infer<typeof ContactSchema>;
+
+export const TeamSchema = z.array(TeamMemberSchema).max(50, { error: 'tooMany' });
+
+/** R8–R11: everything the wizard collects. Config-dependent rules (assessment list, dates) are checked in decide. */
+export const CreateDealSchema = z.object({
+  dealType: z.enum(DealTypeSchema.options, { error: (issue) => (issue.input === undefined ? 'required' : 'invalidChoice') }),
+  customerId: requiredText(64),
+  contact: ContactSchema.default({ consent: false, askMicrosoftHelp: false }),
+  specialistNote: optionalText(2000),
+  name: requiredText(200),
+  locationId: requiredText(100),
+  value: AmountSchema,
+  currency: CurrencySchema,
+  closeDate: DateSchema,
+  crmId: optionalText(100),
+  campaignId: optionalText(100),
+  notes: requiredText(4000),
+  team: TeamSchema.min(1, { error: 'atLeastOne' }),
+  assessmentType: optionalText(100),
+  assessmentLocation: optionalText(200),
+  solutions: z.array(SolutionSchema).max(20, { error: 'tooMany' }).default([]),
+  /** R11: the final consent checkbox (checked by crossFieldErrors: unticked and missing read the same). */
+  consent: Boolish.default(false),
+});
+export type CreateDealInput = z.input<typeof CreateDealSchema>;
+export type CreateDeal = z.output<typeof CreateDealSchema>;
+
+/** R14: a referral as the domain needs it (the intake API maps the Partner Center shape onto this). */
+export const ReceiveReferralSchema = z.object({
+  dealType: DealTypeSchema,
+  name: requiredText(200),
+  locationId: requiredText(100),
+  value: AmountSchema,
+  currency: CurrencySchema,
+  closeDate: DateSchema,
+  assessmentType: optionalText(100),
+  solutions: z.array(SolutionSchema).max(20, { error: 'tooMany' }).default([]),
+  createdAt: z.date(),
+});
+export type ReceiveReferral = z.output<typeof ReceiveReferralSchema>;
+
+/** R15 */
+export const AcceptSchema = z.object({
+  name: requiredText(200),
+  value: AmountSchema,
+  currency: optional(CurrencySchema),
+  closeDate: DateSchema,
+  notes: requiredText(4000),
+  crmId: optionalText(100),
+  campaignId: optionalText(100),
+  team: TeamSchema.default([]),
+});
+export type Accept = z.output<typeof AcceptSchema>;
+
+/** R16 */
+export const DeclineSchema = z.object({
+  reason: CloseReasonSchema,
+  message: optionalText(1000),
+});
+export type Decline = z.output<typeof DeclineSchema>;
+
+/** R19: only these fields; a note is appended to the history, never overwriting. */
+export const EditSchema = z.object({
+  name: optional(requiredText(200)),
+  closeDate: optional(DateSchema),
+  value: optional(AmountSchema),
+  currency: optional(CurrencySchema),
+  crmId: clearableText(100),
+  campaignId: clearableText(100),
+  note: optionalText(4000),
+});
+export type Edit = z.output<typeof EditSchema>;
+
+export const SetTeamSchema = z.object({ team: TeamSchema.min(1, { error: 'atLeastOne' }) });
+export type SetTeam = z.output<typeof SetTeamSchema>;
+
+export const StageInputSchema = z.object({ stage: StageSchema });
+export type StageInput = z.output<typeof StageInputSchema>;
+
+export const LoseSchema = z.object({
+  reason: CloseReasonSchema,
+  note: optionalText(1000),
+});
+export type Lose = z.output<typeof LoseSchema>;
+
+/** R23 */
+export const RegisterSchema = z
+  .object({
+    contractValue: AmountSchema,
+    currency: CurrencySchema,
+    contractSignedDate: DateSchema,
+    contractStartDate: DateSchema,
+    contractEndDate: DateSchema,
+    deployedOnAzure: Boolish,
+    marketplaceTransaction: Boolish,
+    notes: optionalText(4000),
+  })
+  .refine((r) => r.contractEndDate >= r.contractStartDate, { error: 'endBeforeStart', path: ['contractEndDate'] });
+export type Register = z.output<typeof RegisterSchema>;
+
+export const ReviewSchema = z.object({
+  outcome: ReviewOutcomeSchema,
+  note: optionalText(1000),
+});
+export type Review = z.output<typeof ReviewSchema>;
+
+export const EmptySchema = z.object({}).loose();
+
+/** The commands on an existing deal, by name. `create` and `receive` make a deal and are separate functions. */
+export const COMMAND_SCHEMAS = {
+  accept: AcceptSchema,
+  decline: DeclineSchema,
+  expire: EmptySchema,
+  edit: EditSchema,
+  setTeam: SetTeamSchema,
+  completeStage: StageInputSchema,
+  setStage: StageInputSchema,
+  win: EmptySchema,
+  lose: LoseSchema,
+  register: RegisterSchema,
+  reviewRegistration: ReviewSchema,
+} as const;
+
+export type CommandName = keyof typeof COMMAND_SCHEMAS;
+export const COMMAND_NAMES = Object.keys(COMMAND_SCHEMAS) as CommandName[];
+
+/** A command as it arrives from a surface: name + untrusted input. */
+export interface Command {
+  type: CommandName;
+  input?: unknown;
+}

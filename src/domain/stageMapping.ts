@@ -1,0 +1,53 @@
+import type { Command } from './commands';
+import type { DealState } from './deal';
+import { STAGE_LABEL } from './labels';
+import type { Text } from './text';
+import { refuse } from './refusals';
+import { fail, ok, type Result } from './result';
+import { STAGE_PERCENT, STAGES_OF, isMandatorySaStage, isOptionalCoSellStage } from './stages';
+import { type DealType, type Stage } from './vocabulary';
+
+/**
+ * R22: callers may name a stage by its standard name (id or English label), by their own CRM's name (a configured
+ * map, case-insensitive), or by a percentage. Everything maps onto the standard stages of the deal's type.
+ */
+export type StageMap = Readonly<Record<string, Stage>>;
+
+// Spaces, underscores and hyphens are ignored: "secure_customer_loe", "Secure customer LOE" and 顧客のLOEを確保 match.
+const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
+
+export function mapStage(value: string | number, type: DealType, customMap: StageMap = {}): Result<Stage> {
+  const stages = STAGES_OF[type];
+  const percents = [...new Set(stages.filter((s) => s !== 'lost').map((s) => `${STAGE_PERCENT[s]}%`))];
+  const acceptedIn = (lang: 'en' | 'ja') =>
+    [...stages.map((s) => STAGE_LABEL[s][lang]), ...Object.keys(customMap), ...percents].join(', ');
+  const accepted = (): Text => ({ en: acceptedIn('en'), ja: acceptedIn('ja') });
+
+  const raw = typeof value === 'number' ? String(value) : value;
+  const percentMatch = /^\s*(\d{1,3})\s*%?\s*$/.exec(raw);
+  if (percentMatch) {
+    const percent = Number(percentMatch[1]);
+    // Several stages share 10 %: Created and Accepted. A bare 10 means Accepted, the working stage.
+    const candidates = stages.filter((s) => s !== 'lost' && STAGE_PERCENT[s] === percent);
+    const stage = candidates.includes('accepted') ? 'accepted' : candidates[0];
+    return stage ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw.trim(), accepted: accepted() }));
+  }
+
+  const key = norm(raw);
+  for (const [name, stage] of Object.entries(customMap)) {
+    if (norm(name) === key) {
+      return stages.includes(stage) ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
+    }
+  }
+  const standard = stages.find((s) => norm(s) === key || norm(STAGE_LABEL[s].en) === key || norm(STAGE_LABEL[s].ja) === key);
+  return standard ? ok(standard) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
+}
+
+/** The command that moves a deal to a standard stage: the state machine still decides whether it may. */
+export function commandForStage(deal: DealState, stage: Stage): Command | null {
+  if (stage === 'won') return { type: 'win' };
+  if (stage === 'lost') return { type: 'lose', input: { reason: 'other' } };
+  if (deal.type === 'solutionAssessment' && isMandatorySaStage(stage)) return { type: 'completeStage', input: { stage } };
+  if (deal.type === 'coSell' && isOptionalCoSellStage(stage)) return { type: 'setStage', input: { stage } };
+  return null;
+}

@@ -1,0 +1,118 @@
+import type { Prisma } from '@prisma/client';
+import type { CloseReason, DealState, RegistrationState, Solution } from '../domain';
+
+/** Row ⇄ domain-state mapping for deals. The only place that knows both shapes. */
+
+export const dealInclude = {
+  team: { orderBy: { position: 'asc' } },
+  completions: { orderBy: { completedAt: 'asc' } },
+  registration: true,
+} as const satisfies Prisma.DealInclude;
+
+export type DealRow = Prisma.DealGetPayload<{ include: typeof dealInclude }>;
+
+export const toDateOnly = (d: Date): string => d.toISOString().slice(0, 10);
+export const fromDateOnly = (s: string): Date => new Date(`${s}T00:00:00.000Z`);
+
+export function toDealState(row: DealRow): DealState {
+  return {
+    id: row.id,
+    direction: row.direction,
+    type: row.type,
+    status: row.status,
+    substatus: row.substatus,
+    stage: row.stage,
+    name: row.name,
+    value: Number(row.value),
+    currency: row.currency,
+    closeDate: toDateOnly(row.closeDate),
+    crmId: row.crmId,
+    campaignId: row.campaignId,
+    locationId: row.locationId,
+    assessmentType: row.assessmentType,
+    assessmentLocation: row.assessmentLocation,
+    solutions: Array.isArray(row.solutions) ? (row.solutions as unknown as Solution[]) : [],
+    team: row.team.map((m) => ({ name: m.name, email: m.email, phone: m.phone, userId: m.userId })),
+    completions: row.completions.map((c) => ({
+      stage: c.stage,
+      byId: c.completedById,
+      byName: c.completedByName,
+      at: c.completedAt,
+    })),
+    registration: row.registration ? toRegistrationState(row.registration) : null,
+    createdById: row.createdById,
+    acceptedById: row.acceptedById,
+    acceptedByName: row.acceptedByName,
+    closedById: row.closedById,
+    closedByName: row.closedByName,
+    expiresAt: row.expiresAt,
+    closedAt: row.closedAt,
+    closeReason: row.closeReason as CloseReason | null,
+    closeMessage: row.closeMessage,
+    version: row.version,
+  };
+}
+
+function toRegistrationState(r: NonNullable<DealRow['registration']>): RegistrationState {
+  return {
+    status: r.status,
+    contractValue: Number(r.contractValue),
+    currency: r.currency,
+    contractSignedDate: toDateOnly(r.contractSignedDate),
+    contractStartDate: toDateOnly(r.contractStartDate),
+    contractEndDate: toDateOnly(r.contractEndDate),
+    deployedOnAzure: r.deployedOnAzure,
+    marketplaceTransaction: r.marketplaceTransaction,
+    notes: r.notes,
+    submittedById: r.submittedById,
+    submittedByName: r.submittedByName,
+    submittedAt: r.submittedAt,
+    reviewNote: r.reviewNote,
+    reviewedByName: r.reviewedByName,
+    reviewedAt: r.reviewedAt,
+  };
+}
+
+/** The deal's own columns that commands may change (everything else is fixed at creation). */
+export function mutableColumns(deal: DealState, now: Date): Prisma.DealUncheckedUpdateManyInput {
+  return {
+    status: deal.status,
+    substatus: deal.substatus,
+    stage: deal.stage,
+    name: deal.name,
+    value: deal.value,
+    currency: deal.currency,
+    closeDate: fromDateOnly(deal.closeDate),
+    crmId: deal.crmId,
+    campaignId: deal.campaignId,
+    acceptedById: deal.acceptedById,
+    acceptedByName: deal.acceptedByName,
+    closedById: deal.closedById,
+    closedByName: deal.closedByName,
+    closedAt: deal.closedAt,
+    closeReason: deal.closeReason,
+    closeMessage: deal.closeMessage,
+    version: deal.version,
+    updatedAt: now,
+  };
+}
+
+export function registrationColumns(r: RegistrationState) {
+  return {
+    status: r.status,
+    contractValue: r.contractValue,
+    currency: r.currency,
+    contractSignedDate: fromDateOnly(r.contractSignedDate),
+    contractStartDate: fromDateOnly(r.contractStartDate),
+    contractEndDate: fromDateOnly(r.contractEndDate),
+    deployedOnAzure: r.deployedOnAzure,
+    marketplaceTransaction: r.marketplaceTransaction,
+    notes: r.notes,
+    submittedById: r.submittedById,
+    submittedByName: r.submittedByName,
+    submittedAt: r.submittedAt,
+    reviewNote: r.reviewNote,
+    reviewedByName: r.reviewedByName,
+    reviewedAt: r.reviewedAt,
+  };
+}

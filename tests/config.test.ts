@@ -1,0 +1,140 @@
+import { ConfigError, configSchema, describeConfig, isLocalMode, loadConfig } from '../src/config';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment (local mode, embedded database)', () => {
+    const c = loadConfig({});
+    expect(c).toEqual({
+      PORT: 3978,
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'data/pglite',
+      MicrosoftAppId: undefined,
+      MicrosoftAppPassword: undefined,
+      MicrosoftAppTenantId: undefined,
+      MicrosoftAppType: 'MultiTenant',
+      LOG_LEVEL: 'info',
+      DEFAULT_CURRENCY: 'JPY',
+      REFERRAL_RESPONSE_DAYS: 14,
+      REFERRAL_REMINDER_DAYS: [3, 1],
+      SWEEP_INTERVAL_SECONDS: 60,
+      REFERRALS_API_TOKEN: undefined,
+      BOOTSTRAP_ADMINS: [],
+      PUBLIC_BASE_URL: undefined,
+    });
+    expect(isLocalMode(c)).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', MicrosoftAppId: ' ', REFERRALS_API_TOKEN: '' })).toMatchObject({
+      PORT: 3978,
+      MicrosoftAppId: undefined,
+      REFERRALS_API_TOKEN: undefined,
+    });
+  });
+
+  it('parses and normalises values', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/cosell',
+      MicrosoftAppId: 'app',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: 'tenant',
+      MicrosoftAppType: 'SingleTenant',
+      DEFAULT_CURRENCY: 'usd',
+      REFERRAL_REMINDER_DAYS: ' 1, 7 ,3,3',
+      BOOTSTRAP_ADMINS: 'a@contoso.com, 11111111-1111-4111-8111-111111111111,,',
+      PUBLIC_BASE_URL: 'https://bot.contoso.com/',
+      REFERRALS_API_TOKEN: 'x'.repeat(32),
+    });
+    expect(c).toMatchObject({
+      PORT: 8080,
+      DEFAULT_CURRENCY: 'USD',
+      REFERRAL_REMINDER_DAYS: [7, 3, 1],
+      BOOTSTRAP_ADMINS: ['a@contoso.com', '11111111-1111-4111-8111-111111111111'],
+      PUBLIC_BASE_URL: 'https://bot.contoso.com',
+    });
+    expect(isLocalMode(c)).toBe(false);
+  });
+
+  it('lists every bad variable in one error, without echoing values', () => {
+    const env = {
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      DEFAULT_CURRENCY: 'YEN1',
+      REFERRAL_RESPONSE_DAYS: '0',
+      REFERRAL_REMINDER_DAYS: '3,soon',
+      SWEEP_INTERVAL_SECONDS: '-5',
+      MicrosoftAppType: 'Multi',
+      MicrosoftAppPassword: 'hunter2-secret',
+      REFERRALS_API_TOKEN: 'short',
+      PUBLIC_BASE_URL: 'not a url',
+    };
+    const vars = problemsOf(env).map((p) => p.variable).sort();
+    expect(vars).toEqual(
+      [
+        'DEFAULT_CURRENCY',
+        'LOG_LEVEL',
+        'MicrosoftAppPassword',
+        'MicrosoftAppType',
+        'PORT',
+        'PUBLIC_BASE_URL',
+        'REFERRALS_API_TOKEN',
+        'REFERRAL_REMINDER_DAYS',
+        'REFERRAL_RESPONSE_DAYS',
+        'SWEEP_INTERVAL_SECONDS',
+      ].sort(),
+    );
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration \(10 problems\)/);
+    expect(message).not.toContain('hunter2-secret');
+    expect(message).not.toContain('short');
+  });
+
+  it.each([
+    [{ MicrosoftAppId: 'app' }, ['MicrosoftAppPassword']],
+    [{ MicrosoftAppId: 'app', MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'p' }, ['MicrosoftAppTenantId']],
+    [{ MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: 'p' }, ['MicrosoftAppPassword', 'MicrosoftAppTenantId']],
+    [{ MicrosoftAppTenantId: 't' }, ['MicrosoftAppTenantId']],
+  ])('checks the Bot Framework credentials as a set: %j', (env, bad) => {
+    expect(problemsOf(env).map((p) => p.variable).sort()).toEqual(bad);
+  });
+
+  it('accepts the three valid credential shapes', () => {
+    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' })).not.toThrow();
+    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't', MicrosoftAppType: 'SingleTenant' })).not.toThrow();
+    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppTenantId: 't', MicrosoftAppType: 'UserAssignedMSI' })).not.toThrow();
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(() => loadConfig({ PATH: '/bin', HOME: '/root', NODE_ENV: 'production' })).not.toThrow();
+  });
+});
+
+describe('describeConfig', () => {
+  it('documents exactly the variables of the schema, each with a description', () => {
+    const documented = describeConfig().map((v) => v.name).sort();
+    expect(documented).toEqual(Object.keys(configSchema.shape ?? {}).sort());
+    for (const v of describeConfig()) expect(v.description.length).toBeGreaterThan(10);
+  });
+
+  it('its defaults are the ones loadConfig applies', () => {
+    const fromDefaults = loadConfig(
+      Object.fromEntries(describeConfig().filter((v) => v.default !== undefined).map((v) => [v.name, v.default!])),
+    );
+    expect(fromDefaults).toEqual(loadConfig({}));
+  });
+});

@@ -1,0 +1,99 @@
+import type { Activity } from 'botbuilder';
+import { createApp, type App } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { silentLogger, type Logger } from '../../src/log';
+import type { Database } from '../../src/store/database';
+import { startConnectorStub, type ConnectorStub } from './connectorStub';
+import { createTestDatabase } from './testDb';
+
+export interface TestAppOptions {
+  /** Environment overrides, as strings, exactly as the process would see them (e.g. `{ MicrosoftAppId: '…' }`). */
+  env?: Record<string, string>;
+  logger?: Logger;
+  /** Reuse an open database instead of a fresh in-memory one (the caller closes it). */
+  db?: Database;
+}
+
+export interface PostResult {
+  status: number;
+  /** Parsed JSON when the answer is JSON, else the text. */
+  body: any;
+  headers: Headers;
+}
+
+export interface TestApp {
+  /** Base URL of the app, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  app: App;
+  config: Config;
+  stub: ConnectorStub;
+  db: Database;
+  /** POSTs an activity to /api/messages; `serviceUrl` defaults to the connector stub. */
+  post(activity: Partial<Activity>, headers?: Record<string, string>): Promise<PostResult>;
+  get(path: string): Promise<PostResult>;
+  close(): Promise<void>;
+}
+
+async function toResult(res: Response): Promise<PostResult> {
+  const text = await res.text();
+  let body: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // leave as text
+    }
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/**
+ * The app on 127.0.0.1, a free port, a fresh test database (in-memory PGlite unless TEST_DB=postgres), silent logs,
+ * and a connector stub for the bot's replies.
+ */
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'silent', ...opts.env });
+  const ownDb = !opts.db;
+  const db = opts.db ?? (await createTestDatabase());
+  let stub: ConnectorStub | undefined;
+  let app: App | undefined;
+  let port: number;
+  try {
+    stub = await startConnectorStub();
+    app = createApp({ config, db, logger: opts.logger ?? silentLogger(), drainTimeoutMs: 2_000 });
+    ({ port } = await app.listen());
+  } catch (err) {
+    // A half-started app must not leave handles open: jest would hang instead of reporting the error.
+    await app?.close();
+    await stub?.close();
+    if (ownDb) await db.close();
+    throw err;
+  }
+  const started = { app, stub };
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    app: started.app,
+    config,
+    stub: started.stub,
+    db,
+    async post(activity, headers = {}) {
+      const body = { ...activity, serviceUrl: activity.serviceUrl || started.stub.url };
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return toResult(res);
+    },
+    async get(path) {
+      return toResult(await fetch(`${url}${path}`));
+    },
+    async close() {
+      await started.app.close();
+      await started.stub.close();
+      if (ownDb) await db.close();
+    },
+  };
+}
