@@ -2,14 +2,50 @@
  * The chat commands, in both languages. The help card lists them from here and the bot matches typed text against
  * them, so the two cannot disagree.
  */
+export interface CommandSpec {
+  id: string;
+  en: string;
+  ja: string;
+  /** Takes words after the command (`deal 42`, `role …`). */
+  args?: boolean;
+  /** Listed on the help card only for Referrals admins. */
+  admin?: boolean;
+}
+
 export const COMMANDS = [
   { id: 'newDeal', en: 'new deal', ja: '新しい取引' },
-  { id: 'deals', en: 'deals', ja: '取引一覧' },
+  { id: 'deals', en: 'deals', ja: '取引一覧', args: true },
   { id: 'pipeline', en: 'pipeline', ja: 'パイプライン' },
   { id: 'help', en: 'help', ja: 'ヘルプ' },
-] as const;
+] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMANDS)[number]['id'];
+
+export interface ParsedCommand {
+  id: CommandId;
+  /** The words after the command, as typed (trimmed). */
+  args: string;
+}
+
+/**
+ * The command the text starts with, and its arguments. Commands that take no arguments must match the whole text.
+ * The longest matching command wins (`deal` vs `deals`).
+ */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  // Same folding as normalizeCommandText but case kept, so arguments (names, emails) survive as typed.
+  const folded = text.normalize('NFKC').replace(/&nbsp;/gi, ' ').replace(/[\s\u00a0]+/g, ' ').trim().replace(/^\/+/, '');
+  const typed = normalizeCommandText(text);
+  let best: { spec: CommandSpec; phrase: string; exact: boolean } | undefined;
+  for (const spec of COMMANDS as readonly CommandSpec[]) {
+    for (const phrase of [spec.en, normalizeCommandText(spec.ja)]) {
+      const exact = typed === phrase || typed.replace(/ /g, '') === phrase.replace(/ /g, '');
+      const prefixed = spec.args === true && folded.toLowerCase().startsWith(`${phrase} `);
+      if ((exact || prefixed) && (!best || phrase.length > best.phrase.length)) best = { spec, phrase, exact };
+    }
+  }
+  if (!best) return undefined;
+  return { id: best.spec.id as CommandId, args: best.exact ? '' : folded.slice(best.phrase.length).trim() };
+}
 
 /**
  * Typed text as Teams delivers it varies: full-width letters and spaces from a Japanese IME, trailing punctuation,

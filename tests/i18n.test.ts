@@ -1,6 +1,7 @@
-import en from '../cards/i18n/en.json';
-import ja from '../cards/i18n/ja.json';
 import { catalog, localeOf, t } from '../cards/i18n';
+
+const en = catalog('en');
+const ja = catalog('ja');
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,5 +1,11 @@
-import en from './en.json';
-import ja from './ja.json';
+// One catalog file per feature and language (cards/i18n/<lang>/<feature>.json); a test checks both languages match.
+import enCore from './en/core.json';
+import enDeal from './en/deal.json';
+import jaCore from './ja/core.json';
+import jaDeal from './ja/deal.json';
+
+const en = { ...enCore, ...enDeal };
+const ja = { ...jaCore, ...jaDeal };
 
 /** The two languages of the product. Teams clients in Japan send `ja-JP`; everything else gets English. */
 export type Locale = 'ja' | 'en';
@@ -30,6 +36,6 @@ export function t(locale: Locale, key: MessageKey, params?: MessageParams): stri
 }
 
 /** The raw catalogs, for tests that compare the languages. */
-export function catalog(locale: Locale): Readonly<Record<string, string>> {
+export function catalog(locale: Locale): Readonly<Record<MessageKey, string>> {
   return catalogs[locale];
 }

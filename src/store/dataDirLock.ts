@@ -252,7 +252,11 @@ export function lockDataDir(dataDir: string, command = process.argv.slice(1).joi
         if (released) return;
         released = true;
         if (reg.held.get(file)?.token === token) reg.held.delete(file);
-        if (readLockHolder(file)?.token === token) fs.rmSync(file, { force: true });
+        try {
+          if (readLockHolder(file)?.token === token) fs.rmSync(file, { force: true });
+        } catch {
+          // left behind, it is recovered as stale by the next process (this one is done with it)
+        }
       };
       reg.held.set(file, { token, release });
       return { file, release };

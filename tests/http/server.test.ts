@@ -1,12 +1,14 @@
 import http from 'node:http';
 import os from 'node:os';
-import en from '../../cards/i18n/en.json';
-import ja from '../../cards/i18n/ja.json';
+import { catalog } from '../../cards/i18n';
 import { checkLocalModeCaller, isLoopbackAddress, LOCAL_MODE_REFUSAL, MAX_BODY_BYTES } from '../../src/http/server';
 import { adaptiveCards, cardText, channelMessage, groupChatMessage, personalMessage } from '../helpers/teams';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 import type { ConnectorCall } from '../helpers/connectorStub';
 import { createTestDatabase } from '../helpers/testDb';
+
+const en = catalog('en');
+const ja = catalog('ja');
 
 const isCardReply = (call: ConnectorCall) => adaptiveCards(call.activity).length > 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
