@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
+import type { BotServices } from '../bot/botServices';
+import { CardPublisher } from '../bot/cardPublisher';
 import { CosellBot } from '../bot/cosellBot';
+import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
 import { createServer, trackInflight } from './http/server';
 import type { Logger } from './log';
+import { createServices } from './services/services';
 import type { Database } from './store/database';
 
 export interface AppDeps {
@@ -18,6 +22,7 @@ export interface AppDeps {
 
 export interface App {
   readonly server: Server;
+  readonly services: BotServices;
   readonly adapter: CloudAdapter;
   readonly bot: CosellBot;
   listen(): Promise<{ port: number }>;
@@ -64,7 +69,10 @@ async function apologize(context: TurnContext, error: Error, logger: Logger): Pr
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const adapter = createAdapter(config, logger);
-  const bot = new CosellBot({ logger });
+  const services = createServices(config, deps.db, logger);
+  const messenger = new Messenger(adapter, deps.db.prisma, config.MicrosoftAppId ?? '');
+  const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
+  const bot = new CosellBot(botServices);
   const server = createServer({ ...deps, adapter, bot });
   const http = server.server;
   const inflight = trackInflight(http);
@@ -72,6 +80,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     server,
+    services: botServices,
     adapter,
     bot,
     listen() {

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Notice } from '../../cards/dealCard';
+import { t, type MessageKey } from '../../cards/i18n';
+import { messageCard } from '../../cards/messageCard';
+import type { AdaptiveCard } from '../../cards/render';
+import type { Command, Context } from '../../src/domain';
+import type { CommandOutcome, DealRecord } from '../../src/store/dealStore';
+import { personalDealCard } from '../dealView';
+import type { CardAction } from './types';
+
+/** Every deal button carries the deal id and the version the card showed; everything else is the form's input. */
+export const DealActionData = z
+  .object({
+    dealId: z.string().min(1).max(64),
+    version: z.coerce.number().int().positive().optional(),
+  })
+  .loose();
+
+export function contextOf(action: CardAction, expectedVersion?: number): Context {
+  return { now: new Date(), today: action.turn.today, config: action.services.domain, expectedVersion };
+}
+
+/** The deal as the clicking user sees it now, with an optional notice on top. */
+export async function currentCard(action: CardAction, deal: DealRecord, notice?: Notice): Promise<AdaptiveCard> {
+  const notes = await action.services.deals.notes(deal.id);
+  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice, notes.at(-1)?.text);
+}
+
+export function notFoundCard(action: CardAction): AdaptiveCard {
+  const { locale } = action.turn;
+  return messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.notFound.text')], 'attention');
+}
+
+/**
+ * Runs one command on the deal named by the card: the store decides through the state machine, every other posted
+ * copy of the card is updated, and the clicked card becomes the user's current view with what happened on top.
+ * A refusal (stale card, race lost, not allowed) shows the current state with the reason; nothing changes.
+ */
+export async function runDealCommand(
+  action: CardAction,
+  command: (data: Record<string, unknown>) => Command,
+  doneKey: MessageKey,
+  doneParams: (outcome: CommandOutcome) => Record<string, string> = () => ({}),
+): Promise<AdaptiveCard> {
+  const parsed = DealActionData.safeParse(action.data);
+  if (!parsed.success) return notFoundCard(action);
+  const { dealId, version } = parsed.data;
+  const { services, turn } = action;
+  const result = await services.deals.execute(dealId, command(action.data), turn.actor, {
+    today: turn.today,
+    expectedVersion: version,
+  });
+  if (!result.ok) {
+    const current = await services.deals.get(dealId, turn.actor);
+    if (!current.ok) return notFoundCard(action);
+    return currentCard(action, current.value, { kind: 'warning', text: result.refusal.message[turn.locale] });
+  }
+  const activity = turn.context.activity;
+  await services.publisher.refreshCopies(dealId, { conversationId: activity.conversation?.id, activityId: activity.replyToId });
+  return currentCard(action, result.value.deal, { kind: 'good', text: t(turn.locale, doneKey, doneParams(result.value)) });
+}

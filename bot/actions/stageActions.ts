@@ -1,0 +1,53 @@
+import { t } from '../../cards/i18n';
+import { STAGE_LABEL, SYSTEM, StageSchema } from '../../src/domain';
+import { registerButton } from '../dealView';
+import { currentCard, DealActionData, notFoundCard, runDealCommand } from './dealCommand';
+import type { CardActionHandler } from './types';
+
+/** R20/R21 buttons: complete the next mandatory stage, set an optional co-sell stage, mark Won. */
+
+const stageOf = (data: Record<string, unknown>) => {
+  const parsed = StageSchema.safeParse(data.stage);
+  return parsed.success ? parsed.data : 'created';
+};
+
+export const completeStage: CardActionHandler = (action) =>
+  runDealCommand(
+    action,
+    (data) => ({ type: 'completeStage', input: { stage: data.stage } }),
+    'deal.done.completeStage',
+    () => ({ stage: STAGE_LABEL[stageOf(action.data)][action.turn.locale] }),
+  );
+
+export const setStage: CardActionHandler = (action) =>
+  runDealCommand(
+    action,
+    (data) => ({ type: 'setStage', input: { stage: data.stage } }),
+    'deal.done.setStage',
+    () => ({ stage: STAGE_LABEL[stageOf(action.data)][action.turn.locale] }),
+  );
+
+export const win: CardActionHandler = (action) => runDealCommand(action, () => ({ type: 'win' }), 'deal.done.win');
+
+/** Teams asks for each listed user's own view (refresh.userIds), or a user presses "Show my actions". */
+export const refresh: CardActionHandler = async (action) => {
+  const parsed = DealActionData.safeParse(action.data);
+  if (!parsed.success) return notFoundCard(action);
+  const found = await action.services.deals.get(parsed.data.dealId, action.turn.actor);
+  if (found.ok) return currentCard(action, found.value);
+  // Someone who may not act keeps the read-only view of a card posted in this conversation (they already see it);
+  // a forged id for any other deal learns nothing (R4).
+  const conversationId = action.turn.context.activity.conversation?.id ?? '';
+  const posted = await action.services.db.prisma.cardPost.findFirst({ where: { dealId: parsed.data.dealId, conversationId } });
+  const shared = posted ? await action.services.deals.get(parsed.data.dealId, SYSTEM) : null;
+  return shared?.ok ? currentCard(action, shared.value) : notFoundCard(action);
+};
+
+registerButton('win', { verb: 'deal.win', style: 'positive', title: (l) => t(l, 'deal.action.win') });
+
+export const stageVerbs = {
+  'deal.completeStage': completeStage,
+  'deal.setStage': setStage,
+  'deal.win': win,
+  'deal.refresh': refresh,
+};
