@@ -13,12 +13,17 @@ export class Messenger {
     private readonly appId: string,
   ) {}
 
+  /** Conversations saved by this process, with what was saved: an unchanged reference is not written again. */
+  private readonly saved = new Map<string, string>();
+
   /** Saves the conversation of the current turn (called on every message, invoke and install). */
   async remember(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const reference = TurnContext.getConversationReference(activity);
     const id = activity.conversation?.id;
     if (!id) return;
+    const fingerprint = JSON.stringify([reference, activity.from?.aadObjectId]);
+    if (this.saved.get(id) === fingerprint) return;
     const kind = activity.conversation.conversationType ?? 'personal';
     const data = {
       kind,
@@ -27,6 +32,8 @@ export class Messenger {
       reference: reference as unknown as Prisma.InputJsonValue,
     };
     await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...data }, update: data });
+    if (this.saved.size > 10_000) this.saved.clear();
+    this.saved.set(id, fingerprint);
   }
 
   async reference(conversationId: string): Promise<Partial<ConversationReference> | null> {

@@ -17,6 +17,7 @@ import {
   type DomainConfig,
   type DomainEvent,
   type Effects,
+  type Refusal,
   type Result,
   type Direction,
   type DealType,
@@ -33,11 +34,13 @@ import { dealInclude, fromDateOnly, mutableColumns, registrationColumns, toDealS
  * re-reads and decides again, so the loser gets the current reason ("already accepted by X"), and nothing changes.
  */
 
-const recordInclude = { ...dealInclude, customer: true } as const satisfies Prisma.DealInclude;
+const recordInclude = { ...dealInclude, customer: true, location: { select: { name: true } } } as const satisfies Prisma.DealInclude;
 type RecordRow = Prisma.DealGetPayload<{ include: typeof recordInclude }>;
 
 export interface DealRecord extends DealState {
   number: number;
+  /** The location's display name (cards show it; `locationId` is the key). */
+  locationName: string;
   customer: {
     id: string;
     name: string;
@@ -49,6 +52,8 @@ export interface DealRecord extends DealState {
     duns: string | null;
   };
   contact: { name: string | null; phone: string | null; email: string | null; consent: boolean };
+  /** Partner Center's consent flags of a received referral. */
+  consent: { consentToShareInfoWithOthers: boolean; consentToContact: boolean };
   specialistNote: string | null;
   sender: {
     type: string | null;
@@ -69,6 +74,7 @@ function toRecord(row: RecordRow): DealRecord {
   return {
     ...toDealState(row),
     number: row.number,
+    locationName: row.location.name,
     customer: {
       id: row.customer.id,
       name: row.customer.name,
@@ -80,6 +86,7 @@ function toRecord(row: RecordRow): DealRecord {
       duns: row.customer.duns,
     },
     contact: { name: row.contactName, phone: row.contactPhone, email: row.contactEmail, consent: row.contactConsent },
+    consent: { consentToShareInfoWithOthers: row.consentToShareInfoWithOthers, consentToContact: row.consentToContact },
     specialistNote: row.specialistNote,
     sender:
       row.direction === 'inbound'
@@ -124,6 +131,10 @@ export interface DealFilter {
   updatedSince?: Date;
   /** Only deals the actor created, accepted or is on the team of. */
   mine?: boolean;
+  /** Any of these stages (a stage name can map to different stages of the two deal types). */
+  stages?: Stage[];
+  /** Any of these locations. */
+  locationIds?: string[];
 }
 
 export interface Page<T> {
@@ -165,6 +176,13 @@ export interface IncomingReferral {
 
 class LostRace extends Error {}
 
+/** Thrown inside a transaction to roll back the commands already written when a later one is refused. */
+class RefusedInBatch extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.code);
+  }
+}
+
 const MAX_ATTEMPTS = 5;
 
 export class DealStore {
@@ -205,11 +223,51 @@ export class DealStore {
           if (!decided.ok && decided.refusal.code === 'LOCATION_OUT_OF_SCOPE') return fail<CommandOutcome>(refuse('NOT_FOUND'));
           if (!decided.ok) return fail<CommandOutcome>(decided.refusal);
           await this.write(tx, row, decided.value, actor, ctx.now);
-          const fresh = await this.findRow(tx, row.id);
-          return ok({ deal: toRecord(fresh as RecordRow), events: decided.value.events, effects: decided.value.effects });
+          // The decided state is what was written; only the customer and other fixed parts come from the row.
+          const deal: DealRecord = { ...toRecord(row), ...decided.value.deal, updatedAt: ctx.now };
+          return ok({ deal, events: decided.value.events, effects: decided.value.effects });
         });
       } catch (err) {
         // Someone else changed the deal between our read and our write: decide again on what is there now.
+        if (err instanceof LostRace && attempt < MAX_ATTEMPTS) continue;
+        if (err instanceof LostRace) return fail(refuse('STALE_VERSION'));
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Several commands on one deal as one unit (a REST PATCH with several operations): each is decided on the state
+   * the previous one left, all in one transaction; the first refusal rolls everything back. `expectedVersion` is a
+   * precondition checked before any decision (an If-Match), after visibility (R4: an invisible deal is NOT_FOUND).
+   */
+  async executeAll(dealId: string, commands: readonly Command[], actor: Actor, opts: CommandOptions = {}): Promise<Result<CommandOutcome>> {
+    const ctx = this.ctx(opts);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.prisma.$transaction(async (tx) => {
+          let row = await this.findRow(tx, dealId);
+          if (!row || accessRefusal(toRecord(row), actor)) return fail<CommandOutcome>(refuse('NOT_FOUND'));
+          if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== row.version) return fail<CommandOutcome>(refuse('STALE_VERSION'));
+          const events: DomainEvent[] = [];
+          const effects: Effects = { newNotes: [], completion: null, teamChanged: false, registrationChanged: false, notifySender: null };
+          for (const command of commands) {
+            const decided = decide(toRecord(row), command, actor, { ...ctx, expectedVersion: undefined });
+            if (!decided.ok) throw new RefusedInBatch(decided.refusal.code === 'LOCATION_OUT_OF_SCOPE' ? refuse('NOT_FOUND') : decided.refusal);
+            await this.write(tx, row, decided.value, actor, ctx.now);
+            events.push(...decided.value.events);
+            const e = decided.value.effects;
+            effects.newNotes.push(...e.newNotes);
+            effects.completion = e.completion ?? effects.completion;
+            effects.teamChanged ||= e.teamChanged;
+            effects.registrationChanged ||= e.registrationChanged;
+            effects.notifySender = e.notifySender ?? effects.notifySender;
+            row = (await this.findRow(tx, row.id)) as RecordRow;
+          }
+          return ok({ deal: toRecord(row), events, effects });
+        });
+      } catch (err) {
+        if (err instanceof RefusedInBatch) return fail(err.refusal);
         if (err instanceof LostRace && attempt < MAX_ATTEMPTS) continue;
         if (err instanceof LostRace) return fail(refuse('STALE_VERSION'));
         throw err;
@@ -456,6 +514,8 @@ export class DealStore {
     if (filter.substatus) and.push({ substatus: filter.substatus });
     if (filter.stage) and.push({ stage: filter.stage });
     if (filter.locationId) and.push({ locationId: filter.locationId });
+    if (filter.stages) and.push({ stage: { in: filter.stages } });
+    if (filter.locationIds) and.push({ locationId: { in: filter.locationIds } });
     if (filter.updatedSince) and.push({ updatedAt: { gte: filter.updatedSince } });
     if (filter.q) {
       and.push({
