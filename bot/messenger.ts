@@ -31,7 +31,12 @@ export class Messenger {
       userAadObjectId: kind === 'personal' ? (activity.from?.aadObjectId ?? null) : null,
       reference: reference as unknown as Prisma.InputJsonValue,
     };
-    await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...data }, update: data });
+    try {
+      await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...data }, update: data });
+    } catch {
+      // Remembering is best effort: the user's own request must not fail because of it. Tried again next turn.
+      return;
+    }
     if (this.saved.size > 10_000) this.saved.clear();
     this.saved.set(id, fingerprint);
   }
@@ -46,10 +51,18 @@ export class Messenger {
     const reference = await this.reference(conversationId);
     if (!reference) throw new Error(`Unknown conversation ${conversationId}`);
     let id = '';
+    // The adapter hands errors inside a turn to onTurnError and returns normally; catch here so callers see the
+    // connector's answer (403 = the bot was removed from that conversation).
+    let failure: unknown;
     await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
-      const sent = await ctx.sendActivity(activity);
-      id = sent?.id ?? '';
+      try {
+        const sent = await ctx.sendActivity(activity);
+        id = sent?.id ?? '';
+      } catch (err) {
+        failure = err;
+      }
     });
+    if (failure) throw failure;
     return id;
   }
 
@@ -57,8 +70,14 @@ export class Messenger {
   async update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
     const reference = await this.reference(conversationId);
     if (!reference) throw new Error(`Unknown conversation ${conversationId}`);
+    let failure: unknown;
     await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
-      await ctx.updateActivity({ ...activity, id: activityId, conversation: reference.conversation } as Partial<Activity>);
+      try {
+        await ctx.updateActivity({ ...activity, id: activityId, conversation: reference.conversation } as Partial<Activity>);
+      } catch (err) {
+        failure = err;
+      }
     });
+    if (failure) throw failure;
   }
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import pg from 'pg';
+import { guardPool } from './pgPoolGuard';
 import { lockDataDir, type DataDirLock } from './dataDirLock';
 import { applyMigrations, type SqlRunner } from './migrations';
 import { pgliteAdapter } from './pgliteAdapter';
@@ -103,8 +104,8 @@ const MIGRATION_LOCK_KEY = 72_160_231;
 
 async function openPostgres(opts: OpenOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-  // A dropped server connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  // A dropped server connection must neither crash the process nor leak its pool slot (see pgPoolGuard).
+  guardPool(pool);
   try {
     if (opts.migrate !== false) await migratePostgres(pool);
   } catch (err) {
@@ -121,7 +122,10 @@ async function openPostgres(opts: OpenOptions): Promise<Database> {
     close() {
       closing ??= (async () => {
         await prisma.$disconnect().catch(() => undefined);
-        await pool.end().catch(() => undefined);
+        // pool.end() waits for every checked-out client; one lost in a server restart would hold shutdown forever.
+        const ended = pool.end().catch(() => undefined);
+        const timedOut = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+        await Promise.race([ended, timedOut]);
       })();
       return closing;
     },
