@@ -14,9 +14,22 @@ export interface CommandSpec {
 
 export const COMMANDS = [
   { id: 'newDeal', en: 'new deal', ja: '新しい取引' },
+  { id: 'cancel', en: 'cancel', ja: 'キャンセル' },
   { id: 'deals', en: 'deals', ja: '取引一覧', args: true },
   { id: 'pipeline', en: 'pipeline', ja: 'パイプライン' },
+  { id: 'deal', en: 'deal', ja: '取引', args: true },
+  { id: 'mine', en: 'mine', ja: '自分の取引', args: true },
   { id: 'help', en: 'help', ja: 'ヘルプ' },
+  { id: 'linkLocation', en: 'link location', ja: '場所をリンク', args: true, admin: true },
+  { id: 'routes', en: 'routes', ja: 'ルート', admin: true },
+  { id: 'admin', en: 'admin', ja: '管理', admin: true },
+  { id: 'locations', en: 'locations', ja: '場所', admin: true },
+  { id: 'addLocation', en: 'add location', ja: '場所を追加', args: true, admin: true },
+  { id: 'renameLocation', en: 'rename location', ja: '場所の名前を変更', args: true, admin: true },
+  { id: 'removeLocation', en: 'remove location', ja: '場所を削除', args: true, admin: true },
+  { id: 'people', en: 'people', ja: 'メンバー', admin: true },
+  { id: 'role', en: 'role', ja: '役割', args: true, admin: true },
+  { id: 'removeRole', en: 'remove role', ja: '役割を削除', args: true, admin: true },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMANDS)[number]['id'];

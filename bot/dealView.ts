@@ -1,7 +1,7 @@
-import { dealCard, type CardButton, type Notice } from '../cards/dealCard';
+import { dealCard, type CardButton, type DealCardOptions, type Notice, type NoteView } from '../cards/dealCard';
 import { t, type Locale } from '../cards/i18n';
 import type { AdaptiveCard } from '../cards/render';
-import { allowedActions, STAGE_LABEL, type Actor, type CommandName, type Context } from '../src/domain';
+import { allowedActions, canSee, STAGE_LABEL, type Actor, type CommandName, type Context } from '../src/domain';
 import type { DealRecord } from '../src/store/dealStore';
 
 /**
@@ -11,6 +11,8 @@ import type { DealRecord } from '../src/store/dealStore';
 export interface ButtonSpec {
   verb: string;
   style?: CardButton['style'];
+  /** `primary`: the stage flow in the card's action bar; `secondary`: the row of forms under the card body. */
+  group?: CardButton['group'];
 }
 
 const buttonSpecs = new Map<CommandName, ButtonSpec & { title: (locale: Locale) => string }>();
@@ -20,10 +22,17 @@ export function registerButton(action: CommandName, spec: ButtonSpec & { title: 
   buttonSpecs.set(action, spec);
 }
 
-export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: Context): { buttons: CardButton[]; hint?: string } {
+export interface DealButtons {
+  buttons: CardButton[];
+  hint?: string;
+  stageChoice?: DealCardOptions['stageChoice'];
+}
+
+export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: Context): DealButtons {
   const base = { dealId: deal.id, version: deal.version };
   const buttons: CardButton[] = [];
   let hint: string | undefined;
+  let stageChoice: DealButtons['stageChoice'];
   for (const a of allowedActions(deal, actor, ctx)) {
     if (a.action === 'completeStage' && a.enabled && a.stages?.[0]) {
       const stage = a.stages[0];
@@ -36,9 +45,12 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
       continue;
     }
     if (a.action === 'setStage' && a.enabled) {
-      for (const stage of a.stages ?? []) {
-        buttons.push({ title: t(locale, 'deal.action.setStage', { stage: STAGE_LABEL[stage][locale] }), verb: 'deal.setStage', data: { ...base, stage } });
-      }
+      // R21: any later optional stage; a drop-down keeps the action bar within Teams' limit of buttons.
+      stageChoice = {
+        label: t(locale, 'deal.stageChoice'),
+        choices: (a.stages ?? []).map((s) => ({ title: `${STAGE_LABEL[s][locale]}`, value: s })),
+      };
+      buttons.push({ title: t(locale, 'deal.action.setStageChosen'), verb: 'deal.setStage', data: base });
       continue;
     }
     if (a.action === 'win' && !a.enabled && a.refusal?.code === 'STAGES_INCOMPLETE') {
@@ -46,23 +58,43 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
       continue;
     }
     const spec = buttonSpecs.get(a.action);
-    if (a.enabled && spec) buttons.push({ title: spec.title(locale), verb: spec.verb, data: base, style: spec.style });
+    if (a.enabled && spec) {
+      buttons.push({ title: spec.title(locale), verb: spec.verb, data: base, style: spec.style, group: spec.group });
+    }
   }
-  return { buttons, hint };
+  // The timeline is for everyone who may see the deal, closed or not (R24: visible with their history).
+  if (canSee(deal, actor)) {
+    buttons.push({ title: t(locale, 'deal.action.history'), verb: 'deal.history', data: { dealId: deal.id }, group: 'secondary' });
+  }
+  return { buttons, hint, stageChoice };
 }
 
 /** The card as one actor sees it: their buttons (the invoke answer and personal chats). */
-export function personalDealCard(deal: DealRecord, actor: Actor, locale: Locale, ctx: Context, notice?: Notice, latestNote?: string): AdaptiveCard {
-  const { buttons, hint } = buttonsFor(deal, actor, locale, ctx);
-  const readOnly = buttons.length === 0 && deal.status !== 'Closed';
-  return dealCard(deal, locale, { buttons, notice, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined) }, latestNote);
+export function personalDealCard(
+  deal: DealRecord,
+  actor: Actor,
+  locale: Locale,
+  ctx: Context,
+  notice?: Notice,
+  latestNote?: NoteView | string,
+  refreshUserIds?: string[],
+): AdaptiveCard {
+  const { buttons, hint, stageChoice } = buttonsFor(deal, actor, locale, ctx);
+  const acting = buttons.some((b) => b.verb !== 'deal.history');
+  const readOnly = !acting && deal.status !== 'Closed';
+  return dealCard(
+    deal,
+    locale,
+    { buttons, notice, stageChoice, refreshUserIds, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined) },
+    latestNote,
+  );
 }
 
 /**
  * The card everyone in a shared conversation sees: no one's buttons, but Teams refreshes it into each listed user's
  * own view (refresh.userIds), and anyone else can ask for theirs.
  */
-export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[], latestNote?: string): AdaptiveCard {
+export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[], latestNote?: NoteView | string): AdaptiveCard {
   const buttons: CardButton[] =
     deal.status === 'Closed' && !deal.registration && deal.substatus !== 'Won'
       ? []

@@ -9,8 +9,9 @@ import {
   stagePercent,
 } from '../src/domain';
 import type { DealRecord } from '../src/store/dealStore';
-import { t, type Locale } from './i18n';
+import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
+import { referralFacts } from './referralFacts';
 import template from './templates/deal.json';
 
 /** One deal card, used everywhere a deal is shown. The bot decides the buttons; this only draws them. */
@@ -21,11 +22,22 @@ export interface CardButton {
   data: Record<string, unknown>;
   /** Teams styles `positive` green and `destructive` red. */
   style?: 'positive' | 'destructive' | 'default';
+  /** Drawn greyed out (Adaptive Cards 1.5 `isEnabled`); the hint line says why. */
+  enabled?: boolean;
+  /** `primary` (default): the card's own action bar, the stage flow. `secondary`: a row under the card body. */
+  group?: 'primary' | 'secondary';
 }
 
 export interface Notice {
   text: string;
   kind: 'good' | 'attention' | 'warning';
+}
+
+/** A note as the card shows it: the newest of the dated history. */
+export interface NoteView {
+  text: string;
+  authorName?: string | null;
+  createdAt?: Date | null;
 }
 
 export interface DealCardOptions {
@@ -35,30 +47,49 @@ export interface DealCardOptions {
   hint?: string;
   /** refresh.userIds: Teams fetches a personal view (verb `deal.refresh`) for these users (≤ 60). */
   refreshUserIds?: string[];
+  /** Co-sell (R21): the stages the user may set, as a drop-down the "Set stage" button submits (input id `stage`). */
+  stageChoice?: { label: string; choices: { title: string; value: string }[] };
 }
 
 const NOTICE_STYLE: Record<Notice['kind'], string> = { good: 'good', attention: 'attention', warning: 'warning' };
 
-export function formatMoney(value: number, currency: string, locale: Locale): string {
+/** A note longer than this is cut on the card; the History card shows it whole. */
+const NOTE_PREVIEW_CHARS = 600;
+
+export function formatMoney(value: number | string, currency: string, locale: Locale): string {
+  const amount = Number(value);
   try {
-    return new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'currency', currency }).format(value);
+    return new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'currency', currency }).format(amount);
   } catch {
-    return `${value.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US')} ${currency}`;
+    return `${amount.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US')} ${currency}`;
   }
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+export const day = (d: Date) => d.toISOString().slice(0, 10);
+/** Date and time in UTC, as stored; short enough for a timeline line. */
+export const moment = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOptions) {
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** "▰▰▰▰▱▱▱▱▱▱": the stage percentage as a bar of ten. */
+export function progressBar(percent: number): string {
+  const filled = Math.round(Math.min(Math.max(percent, 0), 100) / 10);
+  return '▰'.repeat(filled) + '▱'.repeat(10 - filled);
+}
+
+/** The facts under the title. Other features add theirs with one `fact(...)` line each. */
+function factsOf(deal: DealRecord, locale: Locale) {
   const facts: { title: string; value: string }[] = [];
-  const fact = (key: Parameters<typeof t>[1], value: string | null | undefined) => {
+  const fact = (key: MessageKey, value: string | null | undefined) => {
     if (value) facts.push({ title: t(locale, key), value });
   };
   fact('deal.fact.customer', [deal.customer.name, deal.customer.city, deal.customer.duns ? `DUNS ${deal.customer.duns}` : null].filter(Boolean).join(' · '));
-  fact('deal.fact.location', deal.locationId);
+  fact('deal.fact.location', deal.locationName || deal.locationId);
   fact('deal.fact.value', formatMoney(deal.value, deal.currency, locale));
   fact('deal.fact.closeDate', deal.closeDate);
-  fact('deal.fact.stage', t(locale, 'deal.stagePercent', { stage: STAGE_LABEL[deal.stage][locale], percent: stagePercent(deal.stage) }));
+  fact('deal.fact.type', DEAL_TYPE_LABEL[deal.type][locale]);
   if (deal.type === 'solutionAssessment') {
     fact('deal.fact.assessment', [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(' · '));
   } else {
@@ -68,27 +99,65 @@ export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOpt
   fact('deal.fact.crmId', deal.crmId);
   fact('deal.fact.campaignId', deal.campaignId);
   if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(' · '));
-  if (deal.status === 'New' && deal.expiresAt) fact('deal.fact.expires', day(deal.expiresAt));
-  if (deal.registration) fact('deal.fact.registration', REGISTRATION_STATUS_LABEL[deal.registration.status][locale]);
+  facts.push(...referralFacts(deal, locale)); // R14: expires in N days, requirements, sender's message
+  if (deal.status === 'Closed') {
+    fact('deal.fact.closed', [deal.closedByName, deal.closedAt ? day(deal.closedAt) : null].filter(Boolean).join(', '));
+    if (deal.closeMessage) fact('deal.fact.closeMessage', clip(deal.closeMessage, NOTE_PREVIEW_CHARS));
+  }
+  return facts;
+}
 
-  const checklist =
-    deal.type === 'solutionAssessment' && deal.status !== 'New'
-      ? MANDATORY_SA_STAGES.map((stage) => {
-          const done = deal.completions.find((c) => c.stage === stage);
-          return done
-            ? {
-                mark: '✔',
-                color: 'Good',
-                text: t(locale, 'deal.checklistDone', { stage: STAGE_LABEL[stage][locale], by: done.byName, date: day(done.at) }),
-              }
-            : { mark: '○', color: 'Default', text: t(locale, 'deal.checklistOpen', { stage: STAGE_LABEL[stage][locale] }) };
-        })
-      : [];
+function checklistOf(deal: DealRecord, locale: Locale) {
+  if (deal.type !== 'solutionAssessment' || deal.status === 'New') return [];
+  return MANDATORY_SA_STAGES.map((stage) => {
+    const done = deal.completions.find((c) => c.stage === stage);
+    const label = STAGE_LABEL[stage][locale];
+    return done
+      ? { mark: '✔', color: 'Good', text: t(locale, 'deal.checklistDone', { stage: label, by: done.byName, date: moment(done.at) }) }
+      : { mark: '○', color: 'Default', text: t(locale, 'deal.checklistOpen', { stage: label }) };
+  });
+}
 
+function registrationOf(deal: DealRecord, locale: Locale) {
+  const r = deal.registration;
+  if (!r) return { title: '', color: 'Default', facts: [] as { title: string; value: string }[] };
+  const yesNo = (b: boolean) => t(locale, b ? 'deal.yes' : 'deal.no');
+  const facts = [
+    { title: t(locale, 'deal.registration.contractValue'), value: formatMoney(r.contractValue, r.currency, locale) },
+    { title: t(locale, 'deal.registration.signed'), value: r.contractSignedDate },
+    { title: t(locale, 'deal.registration.term'), value: `${r.contractStartDate} – ${r.contractEndDate}` },
+    { title: t(locale, 'deal.registration.azure'), value: yesNo(r.deployedOnAzure) },
+    { title: t(locale, 'deal.registration.marketplace'), value: yesNo(r.marketplaceTransaction) },
+    { title: t(locale, 'deal.registration.submitted'), value: `${r.submittedByName}, ${day(r.submittedAt)}` },
+  ];
+  if (r.notes) facts.push({ title: t(locale, 'deal.registration.notes'), value: clip(r.notes, NOTE_PREVIEW_CHARS) });
+  if (r.reviewedByName) {
+    facts.push({ title: t(locale, 'deal.registration.reviewed'), value: `${r.reviewedByName}${r.reviewedAt ? `, ${day(r.reviewedAt)}` : ''}` });
+  }
+  if (r.reviewNote) facts.push({ title: t(locale, 'deal.registration.reviewNote'), value: clip(r.reviewNote, NOTE_PREVIEW_CHARS) });
+  const color = r.status === 'Approved' ? 'Good' : r.status === 'PendingReview' ? 'Accent' : 'Attention';
+  return { title: t(locale, 'deal.registration.title', { status: REGISTRATION_STATUS_LABEL[r.status][locale] }), color, facts };
+}
+
+function noteOf(note: NoteView | string | undefined, locale: Locale) {
+  const view = typeof note === 'string' ? { text: note } : note;
+  const meta = view?.authorName ? [view.authorName, view.createdAt ? moment(view.createdAt) : null].filter(Boolean).join(', ') : '';
+  return { title: t(locale, 'deal.latestNote'), meta, text: view ? clip(view.text, NOTE_PREVIEW_CHARS) : '' };
+}
+
+const actionOf = (b: CardButton) => ({
+  title: b.title,
+  verb: b.verb,
+  data: b.data,
+  style: b.style ?? 'default',
+  enabled: b.enabled ?? true,
+});
+
+export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOptions, latestNote?: NoteView | string) {
+  const percent = stagePercent(deal.stage);
   const status =
     t(locale, 'deal.status', { status: STATUS_LABEL[deal.status][locale], substatus: SUBSTATUS_LABEL[deal.substatus][locale] }) +
     (deal.closeReason ? ` — ${t(locale, 'deal.closedReason', { reason: CLOSE_REASON_LABEL[deal.closeReason][locale] })}` : '');
-
   return {
     notice: opts.notice?.text ?? '',
     noticeStyle: opts.notice ? NOTICE_STYLE[opts.notice.kind] : 'default',
@@ -97,25 +166,34 @@ export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOpt
     label: deal.type === 'solutionAssessment' ? DEAL_TYPE_LABEL.solutionAssessment[locale] : '',
     status,
     statusColor: deal.status === 'Closed' ? (deal.substatus === 'Won' ? 'Good' : 'Attention') : 'Accent',
-    facts,
+    progress: {
+      bar: progressBar(percent),
+      color: deal.substatus === 'Won' ? 'Good' : deal.status === 'Closed' ? 'Attention' : 'Accent',
+      text: t(locale, 'deal.stagePercent', { stage: STAGE_LABEL[deal.stage][locale], percent }),
+    },
+    facts: factsOf(deal, locale),
     checklistTitle: t(locale, 'deal.checklist'),
-    checklist,
-    latestNoteTitle: t(locale, 'deal.latestNote'),
-    latestNote: '',
+    checklist: checklistOf(deal, locale),
+    registration: registrationOf(deal, locale),
+    latestNote: noteOf(latestNote, locale),
+    stageChoiceLabel: opts.stageChoice?.label ?? '',
+    stageChoiceValue: opts.stageChoice?.choices[0]?.value ?? '',
+    stageChoices: opts.stageChoice?.choices ?? [],
     hint: opts.hint ?? '',
+    primary: opts.buttons.filter((b) => (b.group ?? 'primary') === 'primary').map(actionOf),
+    secondary: opts.buttons.filter((b) => b.group === 'secondary').map(actionOf),
   };
 }
 
-export function dealCard(deal: DealRecord, locale: Locale, opts: DealCardOptions, latestNote?: string): AdaptiveCard {
-  const card = renderCard(template, { ...dealCardData(deal, locale, opts), latestNote: latestNote ?? '' });
-  if (opts.buttons.length) {
-    card.actions = opts.buttons.map((b) => ({
-      type: 'Action.Execute',
-      title: b.title,
-      verb: b.verb,
-      data: b.data,
-      ...(b.style && b.style !== 'default' ? { style: b.style } : {}),
-    }));
+export function dealCard(deal: DealRecord, locale: Locale, opts: DealCardOptions, latestNote?: NoteView | string): AdaptiveCard {
+  const card = renderCard(template, dealCardData(deal, locale, opts, latestNote));
+  if (Array.isArray(card.actions)) {
+    // Keep the JSON lean: Teams' defaults for style and isEnabled need not be spelled out.
+    card.actions = card.actions.map((a) => {
+      const { style, isEnabled, ...rest } = a as Record<string, unknown>;
+      return { ...rest, ...(style !== 'default' ? { style } : {}), ...(isEnabled === false ? { isEnabled } : {}) };
+    });
+    if (card.actions.length === 0) delete card.actions;
   }
   if (opts.refreshUserIds?.length) {
     card.refresh = {

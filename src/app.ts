@@ -7,9 +7,17 @@ import { CosellBot } from '../bot/cosellBot';
 import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
-import { createServer, trackInflight } from './http/server';
+import { registerDealsApi } from './http/deals';
+import { registerOpenApi } from './http/openapi';
+import { MAX_BODY_BYTES, createServer, trackInflight } from './http/server';
 import type { Logger } from './log';
 import { createServices } from './services/services';
+import { ReferralRouter } from '../bot/routing';
+import { registerNotificationRoutes } from './http/notifications';
+import { registerReferralRoutes } from './http/referrals';
+import { ExpirySweeper } from './services/expirySweeper';
+import { ReferralIntake } from './services/intake';
+import { loadLocationsFile } from './services/locationsFile';
 import type { Database } from './store/database';
 
 export interface AppDeps {
@@ -25,6 +33,8 @@ export interface App {
   readonly services: BotServices;
   readonly adapter: CloudAdapter;
   readonly bot: CosellBot;
+  /** R17 expiry and reminders; runs every SWEEP_INTERVAL_SECONDS while listening (tests call runOnce). */
+  readonly sweeper: ExpirySweeper;
   listen(): Promise<{ port: number }>;
   /** Stops accepting, waits for requests in flight, closes connections. The caller closes the database after. */
   close(): Promise<void>;
@@ -74,6 +84,22 @@ export function createApp(deps: AppDeps): App {
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   const bot = new CosellBot(botServices);
   const server = createServer({ ...deps, adapter, bot });
+  // Issue 5: referral intake, routing, expiry and the sender-notification outbox.
+  const router = new ReferralRouter(botServices);
+  const sweeper = new ExpirySweeper(services, {
+    expired: (dealId) => botServices.publisher.refreshCopies(dealId),
+    remind: (dealId, daysLeft) => router.remind(dealId, daysLeft),
+  });
+  registerReferralRoutes(server, { config, logger, intake: new ReferralIntake(services, (dealId) => router.announce(dealId)) });
+  registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
+  // Issue 7: the deals API (API_CLIENTS) and its OpenAPI document; API changes refresh posted cards like clicks.
+  registerDealsApi(server, {
+    ...botServices,
+    apiClients: config.API_CLIENTS,
+    maxBodyBytes: MAX_BODY_BYTES,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  registerOpenApi(server, { publicBaseUrl: config.PUBLIC_BASE_URL });
   const http = server.server;
   const inflight = trackInflight(http);
   let closing: Promise<void> | undefined;
@@ -83,18 +109,24 @@ export function createApp(deps: AppDeps): App {
     services: botServices,
     adapter,
     bot,
-    listen() {
+    sweeper,
+    async listen() {
+      // The locations file is applied before the first request can arrive (a bad file stops the start, CONFIG_INVALID).
+      if (config.LOCATIONS_FILE) await loadLocationsFile(deps.db.prisma, config.LOCATIONS_FILE, logger);
       return new Promise((resolve, reject) => {
         const onError = (err: Error) => reject(err);
         http.once('error', onError);
         server.listen(config.PORT, config.HOST, () => {
           http.off('error', onError);
+          sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);
+          services.outbox.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           resolve({ port: (http.address() as AddressInfo).port });
         });
       });
     },
     close() {
       closing ??= (async () => {
+        await Promise.all([sweeper.stop(), services.outbox.stop()]);
         if (!http.listening) return;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();

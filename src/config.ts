@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiClientsSchema } from './http/apiAuth';
 
 /**
  * The environment, validated once at start-up. Every variable is listed in VARIABLES with its default and meaning,
@@ -50,6 +51,9 @@ const reminderDays = z
     // Largest first: the reminder sweep walks them in the order they fall due.
     return [...new Set(days)].sort((a, b) => b - a);
   });
+
+/** R10: the partner's solution list offered for co-sell deals (configurable with COSELL_SOLUTIONS). */
+const DEFAULT_COSELL_SOLUTIONS = 'Azure Migration,Data and AI,Microsoft 365 Copilot,Security,Dynamics 365,Azure Virtual Desktop';
 
 export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 
@@ -114,6 +118,8 @@ export const configSchema = z
       z.string().trim().min(16, 'must be at least 16 characters (it guards the referral intake API)').optional(),
     ),
     BOOTSTRAP_ADMINS: withDefault(commaList, ''),
+    COSELL_SOLUTIONS: withDefault(commaList.pipe(z.array(z.string().max(200)).min(1, 'must name at least one solution')), DEFAULT_COSELL_SOLUTIONS),
+    LOCATIONS_FILE: optionalText,
     PUBLIC_BASE_URL: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
       z
@@ -121,6 +127,7 @@ export const configSchema = z
         .transform((u) => u.replace(/\/+$/, ''))
         .optional(),
     ),
+    API_CLIENTS: withDefault(ApiClientsSchema, ''),
   })
   .superRefine((c, ctx) => {
     for (const p of credentialProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
@@ -167,12 +174,30 @@ const VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'BOOTSTRAP_ADMINS',
     default: '',
-    description: 'Comma list of users (AAD object ids or emails) made global Referrals admins at start-up.',
+    description:
+      'Comma list of users (AAD object ids or emails) made global Referrals admins on first contact. Unset = the first person to chat with the bot is offered the admin role.',
+  },
+  {
+    name: 'LOCATIONS_FILE',
+    default: undefined,
+    description: 'JSON (`[{id,name,country}]`) or CSV (`id,name,country` header) of MPN locations added or renamed at start-up.',
+  },
+  {
+    name: 'COSELL_SOLUTIONS',
+    default: DEFAULT_COSELL_SOLUTIONS,
+    description: 'Comma list of the partner\'s solutions a co-sell deal can name (R10).',
   },
   {
     name: 'PUBLIC_BASE_URL',
     default: undefined,
     description: 'External https URL of this service, used in links placed in cards and notifications.',
+  },
+  {
+    name: 'API_CLIENTS',
+    default: '',
+    description:
+      'Clients of the deals API (/api/deals), `;`-separated, each `name:role:scope:tokenSha256[:stageMapFile]` — role `admin` or `user`, scope `global` or location ids joined by `|`, the hex SHA-256 of the bearer token, and optionally a JSON file mapping the client’s CRM stage names to standard stages. Empty = deals API disabled (401).',
+    secret: true,
   },
 ];
 

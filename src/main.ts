@@ -1,6 +1,7 @@
 import { createApp } from './app';
 import { isLocalMode, loadConfig } from './config';
 import { createLogger } from './log';
+import { loadDemoCustomersIfEmpty } from './store/customers';
 import { openDatabase } from './store/database';
 
 /** Composition root: config → logger → database → app → listen; SIGTERM/SIGINT close them in reverse. */
@@ -8,6 +9,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   const db = await openDatabase({ url: config.DATABASE_URL });
+  // A fresh database gets the demo customer directory, so "new deal" has companies to find (issue 4).
+  await loadDemoCustomersIfEmpty(db.prisma, logger).catch((err: unknown) => logger.warn({ err }, 'could not load the demo customers'));
   const app = createApp({ config, db, logger });
   const { port } = await app.listen().catch(async (err: unknown) => {
     await db.close();

@@ -28,7 +28,9 @@ describe('loadConfig', () => {
       SWEEP_INTERVAL_SECONDS: 60,
       REFERRALS_API_TOKEN: undefined,
       BOOTSTRAP_ADMINS: [],
+      COSELL_SOLUTIONS: ['Azure Migration', 'Data and AI', 'Microsoft 365 Copilot', 'Security', 'Dynamics 365', 'Azure Virtual Desktop'],
       PUBLIC_BASE_URL: undefined,
+      API_CLIENTS: [],
     });
     expect(isLocalMode(c)).toBe(true);
   });

@@ -3,7 +3,7 @@ import type { Notice } from '../../cards/dealCard';
 import { t, type MessageKey } from '../../cards/i18n';
 import { messageCard } from '../../cards/messageCard';
 import type { AdaptiveCard } from '../../cards/render';
-import type { Command, Context } from '../../src/domain';
+import type { Command, Context, Refusal } from '../../src/domain';
 import type { CommandOutcome, DealRecord } from '../../src/store/dealStore';
 import { personalDealCard } from '../dealView';
 import type { CardAction } from './types';
@@ -23,12 +23,20 @@ export function contextOf(action: CardAction, expectedVersion?: number): Context
 /** The deal as the clicking user sees it now, with an optional notice on top. */
 export async function currentCard(action: CardAction, deal: DealRecord, notice?: Notice): Promise<AdaptiveCard> {
   const notes = await action.services.deals.notes(deal.id);
-  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice, notes.at(-1)?.text);
+  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice, notes.at(-1));
 }
 
 export function notFoundCard(action: CardAction): AdaptiveCard {
   const { locale } = action.turn;
   return messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.notFound.text')], 'attention');
+}
+
+/** Optional answers other than the deal card: a form again with its field errors, or the next step. */
+export interface RunHooks {
+  /** A refused command (e.g. INVALID_INPUT): return the form with errors, or undefined for the deal card. */
+  onRefused?: (refusal: Refusal, current: DealRecord) => Promise<AdaptiveCard | undefined>;
+  /** After success: return the next card (e.g. the registration form after Won), or undefined for the deal card. */
+  onDone?: (outcome: CommandOutcome, notice: Notice) => Promise<AdaptiveCard | undefined>;
 }
 
 /**
@@ -41,6 +49,7 @@ export async function runDealCommand(
   command: (data: Record<string, unknown>) => Command,
   doneKey: MessageKey,
   doneParams: (outcome: CommandOutcome) => Record<string, string> = () => ({}),
+  hooks: RunHooks = {},
 ): Promise<AdaptiveCard> {
   const parsed = DealActionData.safeParse(action.data);
   if (!parsed.success) return notFoundCard(action);
@@ -53,9 +62,13 @@ export async function runDealCommand(
   if (!result.ok) {
     const current = await services.deals.get(dealId, turn.actor);
     if (!current.ok) return notFoundCard(action);
+    const form = hooks.onRefused ? await hooks.onRefused(result.refusal, current.value) : undefined;
+    if (form) return form;
     return currentCard(action, current.value, { kind: 'warning', text: result.refusal.message[turn.locale] });
   }
   const activity = turn.context.activity;
   await services.publisher.refreshCopies(dealId, { conversationId: activity.conversation?.id, activityId: activity.replyToId });
-  return currentCard(action, result.value.deal, { kind: 'good', text: t(turn.locale, doneKey, doneParams(result.value)) });
+  const notice: Notice = { kind: 'good', text: t(turn.locale, doneKey, doneParams(result.value)) };
+  const next = hooks.onDone ? await hooks.onDone(result.value, notice) : undefined;
+  return next ?? currentCard(action, result.value.deal, notice);
 }

@@ -1,4 +1,8 @@
 import { stageVerbs } from './stageActions';
+import { dealWorkVerbs } from './dealWorkActions';
+import { dealListVerbs } from '../dealCommands';
+import { referralVerbs } from './referralActions';
+import { adminVerbs } from '../admin/verbs';
 import type { CardActionHandler } from './types';
 
 /**
@@ -7,4 +11,8 @@ import type { CardActionHandler } from './types';
  */
 export const CARD_VERBS: Readonly<Record<string, CardActionHandler>> = {
   ...stageVerbs,
+  ...dealWorkVerbs,
+  ...dealListVerbs,
+  ...referralVerbs,
+  ...adminVerbs,
 };

@@ -1,7 +1,8 @@
 import { t } from '../../cards/i18n';
-import { STAGE_LABEL, SYSTEM, StageSchema } from '../../src/domain';
+import { guard, STAGE_LABEL, SYSTEM, StageSchema } from '../../src/domain';
+import { registerForm } from '../../cards/dealForms';
 import { registerButton } from '../dealView';
-import { currentCard, DealActionData, notFoundCard, runDealCommand } from './dealCommand';
+import { contextOf, currentCard, DealActionData, notFoundCard, runDealCommand } from './dealCommand';
 import type { CardActionHandler } from './types';
 
 /** R20/R21 buttons: complete the next mandatory stage, set an optional co-sell stage, mark Won. */
@@ -27,7 +28,14 @@ export const setStage: CardActionHandler = (action) =>
     () => ({ stage: STAGE_LABEL[stageOf(action.data)][action.turn.locale] }),
   );
 
-export const win: CardActionHandler = (action) => runDealCommand(action, () => ({ type: 'win' }), 'deal.done.win');
+/** R23: Won on an eligible solution goes straight on to the registration form (the state machine says when). */
+export const win: CardActionHandler = (action) =>
+  runDealCommand(action, () => ({ type: 'win' }), 'deal.done.win', undefined, {
+    onDone: async (outcome, notice) =>
+      guard(outcome.deal, 'register', action.turn.actor, contextOf(action))
+        ? undefined
+        : registerForm(outcome.deal, action.turn.locale, { notice: { ...notice, text: `${notice.text} ${t(action.turn.locale, 'deal.register.next')}` } }),
+  });
 
 /** Teams asks for each listed user's own view (refresh.userIds), or a user presses "Show my actions". */
 export const refresh: CardActionHandler = async (action) => {

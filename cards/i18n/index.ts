@@ -3,9 +3,17 @@ import enCore from './en/core.json';
 import enDeal from './en/deal.json';
 import jaCore from './ja/core.json';
 import jaDeal from './ja/deal.json';
+import enWizard from './en/wizard.json';
+import jaWizard from './ja/wizard.json';
+import enReferral from './en/referral.json';
+import jaReferral from './ja/referral.json';
+import enWelcome from './en/welcome.json';
+import jaWelcome from './ja/welcome.json';
+import enAdmin from './en/admin.json';
+import jaAdmin from './ja/admin.json';
 
-const en = { ...enCore, ...enDeal };
-const ja = { ...jaCore, ...jaDeal };
+const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin };
+const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin };
 
 /** The two languages of the product. Teams clients in Japan send `ja-JP`; everything else gets English. */
 export type Locale = 'ja' | 'en';

@@ -1,5 +1,6 @@
 /** The shared state machine: statuses, stages, transitions, guards, permissions and stage mapping. Pure. */
 export * from './actor';
+export * from './adminRefusals';
 export * from './allowedActions';
 export * from './commands';
 export * from './deal';

@@ -4,6 +4,9 @@ import type { Logger } from '../log';
 import type { Database } from '../store/database';
 import { DealStore } from '../store/dealStore';
 import { PeopleStore } from '../store/people';
+import { AdminService } from './admin';
+import { Bootstrap } from './bootstrap';
+import { Outbox } from './outbox';
 
 /** What every surface (bot, REST API, sweepers) works with: the stores and the domain's configuration. */
 export interface Services {
@@ -13,6 +16,12 @@ export interface Services {
   domain: DomainConfig;
   deals: DealStore;
   people: PeopleStore;
+  /** Locations, roles and scopes, with audit (issue 3). */
+  admin: AdminService;
+  /** The first admin of a fresh install (BOOTSTRAP_ADMINS or the first-contact offer). */
+  bootstrap: Bootstrap;
+  /** R28: the sender-notification outbox and its dispatcher (issue 5). */
+  outbox: Outbox;
 }
 
 export function domainConfigOf(config: Config): DomainConfig {
@@ -28,5 +37,8 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     domain,
     deals: new DealStore(db.prisma, domain),
     people: new PeopleStore(db.prisma),
+    admin: new AdminService(db.prisma),
+    bootstrap: new Bootstrap(db.prisma, config, logger),
+    outbox: new Outbox(db.prisma, logger),
   };
 }

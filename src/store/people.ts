@@ -90,4 +90,24 @@ export class PeopleStore {
   async locations() {
     return this.prisma.location.findMany({ orderBy: { name: 'asc' } });
   }
+
+  async byEmail(email: string): Promise<UserRow | null> {
+    return this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, include: userInclude });
+  }
+
+  /** Everyone known, admins first, then users, then people without a role; by name within each. */
+  async all(): Promise<UserRow[]> {
+    const rows = await this.prisma.user.findMany({ include: userInclude, orderBy: [{ name: 'asc' }, { createdAt: 'asc' }] });
+    const rank = (u: UserRow) => (u.role === 'admin' ? (u.globalScope ? 0 : 1) : u.role === 'user' ? 2 : 3);
+    return rows.sort((a, b) => rank(a) - rank(b));
+  }
+
+  /** Referrals admins, global ones first: the people a user without a role should ask. */
+  async admins(): Promise<UserRow[]> {
+    return this.prisma.user.findMany({
+      where: { role: 'admin' },
+      include: userInclude,
+      orderBy: [{ globalScope: 'desc' }, { name: 'asc' }],
+    });
+  }
 }

@@ -55,7 +55,8 @@ describe('deal card buttons', () => {
 
   test('a user without a role forging a click is refused in Japanese and nothing changes', async () => {
     const res = await app.post(cardAction('deal.completeStage', { dealId, version: 2, stage: 'collectData' }, { from: BOB, chat: 'channel', locale: 'ja-JP' }));
-    expect(cardText(res.body.value)).toContain('取引が見つかりません');
+    // The R1 gate answers first (issue 3): no role → the "ask your admin" card, never the deal.
+    expect(cardText(res.body.value)).toContain('紹介の役割がまだありません');
     expect(await app.db.prisma.stageCompletion.count({ where: { dealId } })).toBe(1);
   });
 

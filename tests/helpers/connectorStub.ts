@@ -39,6 +39,19 @@ export interface BotActivity {
   [key: string]: unknown;
 }
 
+/** A member as the Bot Connector returns it (TeamsChannelAccount). */
+export interface TeamsMember {
+  id: string;
+  name: string;
+  aadObjectId: string;
+  email?: string;
+  userPrincipalName?: string;
+  givenName?: string;
+  surname?: string;
+  tenantId?: string;
+  userRole?: string;
+}
+
 export interface InjectedFailure {
   status: number;
   body?: unknown;
@@ -61,6 +74,13 @@ export interface ConnectorStub {
   failNext(count: number, status: number, opts?: Omit<InjectedFailure, 'status'>): void;
   /** The next `count` calls are answered only after `ms` (a slow connector; failures still apply). */
   delayNext(count: number, ms: number): void;
+  /**
+   * Teams members the stub knows, by Teams user id (`29:…`): GET /v3/conversations/:id/members/:userId answers
+   * with the member (as TeamsInfo.getMember reads it), or 404 MemberNotFound for anyone not listed. Lookups are
+   * recorded in `memberLookups`, not in `calls`, and never consume injected failures or delays.
+   */
+  readonly members: Map<string, TeamsMember>;
+  readonly memberLookups: { conversationId: string; userId: string; status: number }[];
   /** Forget recorded calls and pending failures and delays. */
   reset(): void;
   close(): Promise<void>;
@@ -92,6 +112,8 @@ const ROUTES: Route[] = [
   { kind: 'update', method: 'PUT', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/ },
   { kind: 'delete', method: 'DELETE', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/ },
 ];
+
+const MEMBER_ROUTE = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/;
 
 function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -130,6 +152,8 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   const failures: InjectedFailure[] = [];
   const delays: number[] = [];
   const watchers = new Set<(call: ConnectorCall) => void>();
+  const members = new Map<string, TeamsMember>();
+  const memberLookups: { conversationId: string; userId: string; status: number }[] = [];
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => answer(res, 500, { error: { code: 'StubError', message: String(err) } }));
@@ -139,6 +163,15 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     const path = new URL(req.url ?? '/', 'http://stub').pathname.replace(/\/{2,}/g, '/');
     const method = req.method ?? 'GET';
     const body = await readJson(req);
+    const memberPath = method === 'GET' ? MEMBER_ROUTE.exec(path) : null;
+    if (memberPath) {
+      const userId = decodeURIComponent(memberPath[2] ?? '');
+      const member = members.get(userId);
+      memberLookups.push({ conversationId: decodeURIComponent(memberPath[1] ?? ''), userId, status: member ? 200 : 404 });
+      if (member) answer(res, 200, member);
+      else answer(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'The member could not be found.' } });
+      return;
+    }
     const delay = delays.shift();
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const route = ROUTES.map((r) => ({ r, m: r.method === method ? r.pattern.exec(path) : null })).find((x) => x.m);
@@ -216,6 +249,8 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         watchers.add(watcher);
       });
     },
+    members,
+    memberLookups,
     failNext(count, status, opts = {}) {
       for (let i = 0; i < count; i++) failures.push({ status, ...opts });
     },
@@ -227,6 +262,7 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
       calls.length = 0;
       failed.length = 0;
       failures.length = 0;
+      memberLookups.length = 0;
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -187,3 +187,25 @@ export function cardText(card: unknown): string {
   walk(card);
   return out.join('\n');
 }
+
+export interface MembersAddedOptions extends CommonOptions {
+  /** Who joined; default: the bot (an install). */
+  membersAdded?: { id: string; name: string; aadObjectId?: string }[];
+}
+
+/** A conversationUpdate as Teams sends it when the app is installed (the bot among membersAdded) or people join. */
+export function membersAdded(o: MembersAddedOptions = {}): TeamsActivity {
+  const activity = base(o);
+  activity.type = 'conversationUpdate';
+  activity.membersAdded = o.membersAdded ?? [{ id: BOT.id, name: BOT.name }];
+  if ((o.chat ?? 'personal') === 'channel') (activity.channelData as Record<string, unknown>).eventType = 'teamMemberAdded';
+  return activity;
+}
+
+/** An installationUpdate (`add` when the app is installed, `remove` when it is removed). */
+export function installationUpdate(action: 'add' | 'remove' = 'add', o: CommonOptions = {}): TeamsActivity {
+  const activity = base(o);
+  activity.type = 'installationUpdate';
+  activity.action = action;
+  return activity;
+}

@@ -1,0 +1,251 @@
+import { MessageFactory } from 'botbuilder';
+import { z } from 'zod';
+import { dealListCard } from '../cards/dealListCard';
+import { t, type Locale } from '../cards/i18n';
+import { messageCard } from '../cards/messageCard';
+import { pipelineCard } from '../cards/pipelineCard';
+import { cardAttachment, type AdaptiveCard } from '../cards/render';
+import {
+  DEAL_TYPE_LABEL,
+  STAGE_LABEL,
+  STATUS_LABEL,
+  SUBSTATUS_LABEL,
+  StatusSchema,
+  SubstatusSchema,
+  mapStage,
+  refuse,
+  type DealType,
+  type Stage,
+} from '../src/domain';
+import type { DealFilter, DealRecord } from '../src/store/dealStore';
+import { pipelineFor } from '../src/store/pipeline';
+import type { CardAction, CardActionHandler } from './actions/types';
+import { currentCard, notFoundCard } from './actions/dealCommand';
+import type { BotServices } from './botServices';
+import { personalDealCard, sharedDealCard } from './dealView';
+import type { TextHandler } from './textCommands';
+import type { Turn } from './turn';
+
+/**
+ * The deal chat commands: `deals` (filters, paging), `deal <n|id|name>`, `mine`, `pipeline`. Visibility (R1–R3) is the
+ * store's: every query goes through its `whereFor(actor)`.
+ */
+
+const PAGE_SIZE = 10;
+
+const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
+
+/** Where a list page is: the typed filters, and the keyset cursors of this page and of the pages before it. */
+export const DealListState = z.object({
+  args: z.string().max(500).default(''),
+  mine: z.boolean().default(false),
+  cursor: z.string().max(100).optional(),
+  back: z.array(z.string().max(100)).max(2000).default([]),
+});
+export type DealListState = z.infer<typeof DealListState>;
+
+const DIRECTION_WORDS: Record<string, 'inbound' | 'outbound'> = {
+  inbound: 'inbound',
+  in: 'inbound',
+  受信: 'inbound',
+  受信した紹介: 'inbound',
+  outbound: 'outbound',
+  out: 'outbound',
+  送信: 'outbound',
+  送信した取引: 'outbound',
+};
+
+const KEY_ALIASES: Record<string, 'type' | 'stage' | 'status' | 'location'> = {
+  type: 'type',
+  種類: 'type',
+  stage: 'stage',
+  ステージ: 'stage',
+  status: 'status',
+  状態: 'status',
+  location: 'location',
+  場所: 'location',
+};
+
+function dealTypeOf(value: string): DealType | undefined {
+  const v = fold(value);
+  if (['sa', 'solutionassessment', 'assessment', fold(DEAL_TYPE_LABEL.solutionAssessment.ja), '評価'].includes(v)) return 'solutionAssessment';
+  if (['cosell', 'co', fold(DEAL_TYPE_LABEL.coSell.ja)].includes(v)) return 'coSell';
+  return undefined;
+}
+
+function statusFilterOf(value: string): Pick<DealFilter, 'status' | 'substatus'> | undefined {
+  const v = fold(value);
+  const status = StatusSchema.options.find((s) => fold(s) === v || fold(STATUS_LABEL[s].ja) === v);
+  if (status) return { status };
+  const substatus = SubstatusSchema.options.find((s) => fold(s) === v || fold(SUBSTATUS_LABEL[s].ja) === v);
+  return substatus ? { substatus } : undefined;
+}
+
+export type ParsedFilters = { ok: true; filter: DealFilter; words: string[] } | { ok: false; error: string };
+
+/** `inbound type:sa stage:collect data status:active location:tokyo` → a store filter, and the filters in words. */
+export async function parseDealFilters(args: string, locale: Locale, services: BotServices): Promise<ParsedFilters> {
+  const filter: DealFilter = {};
+  const words: string[] = [];
+  const values: Partial<Record<'type' | 'stage' | 'status' | 'location', string>> = {};
+  let current: keyof typeof values | undefined;
+  const tokens = args.normalize('NFKC').match(/[^\s"]+:"[^"]*"|"[^"]*"|\S+/g) ?? [];
+  for (const token of tokens) {
+    const keyed = /^([^:\s]+):(.*)$/.exec(token);
+    const key = keyed ? KEY_ALIASES[keyed[1]!.toLowerCase()] : undefined;
+    if (keyed && key) {
+      current = key;
+      values[key] = keyed[2]!.replace(/^"|"$/g, '');
+      continue;
+    }
+    const direction = DIRECTION_WORDS[token.toLowerCase()];
+    if (direction) {
+      filter.direction = direction;
+      current = undefined;
+      continue;
+    }
+    // A value may have spaces: "stage:collect data" continues until the next filter.
+    if (current) values[current] = `${values[current]} ${token.replace(/^"|"$/g, '')}`.trim();
+    else return { ok: false, error: t(locale, 'deals.unknownFilter', { word: token }) };
+  }
+  if (filter.direction) words.push(t(locale, filter.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'));
+  if (values.type !== undefined) {
+    const type = dealTypeOf(values.type);
+    if (!type) return { ok: false, error: t(locale, 'deals.badType', { value: values.type }) };
+    filter.type = type;
+    words.push(DEAL_TYPE_LABEL[type][locale]);
+  }
+  if (values.stage !== undefined) {
+    // R22: a stage name or percentage maps per deal type; without a type filter it may name a stage of each type.
+    const types: DealType[] = filter.type ? [filter.type] : ['solutionAssessment', 'coSell'];
+    const mapped = types.map((type) => mapStage(values.stage as string, type));
+    const stages = [...new Set(mapped.flatMap((m) => (m.ok ? [m.value] : [])))] as Stage[];
+    if (stages.length === 0) {
+      const first = mapped[0];
+      return { ok: false, error: first && !first.ok ? first.refusal.message[locale] : refuse('UNKNOWN_STAGE').message[locale] };
+    }
+    filter.stages = stages;
+    words.push(t(locale, 'deals.filter.stage', { stage: stages.map((s) => STAGE_LABEL[s][locale]).join(' / ') }));
+  }
+  if (values.status !== undefined) {
+    const status = statusFilterOf(values.status);
+    if (!status) return { ok: false, error: t(locale, 'deals.badStatus', { value: values.status }) };
+    Object.assign(filter, status);
+    const label = status.status ? STATUS_LABEL[status.status][locale] : SUBSTATUS_LABEL[status.substatus!][locale];
+    words.push(t(locale, 'deals.filter.status', { status: label }));
+  }
+  if (values.location !== undefined) {
+    const wanted = fold(values.location);
+    const locations = (await services.people.locations()).filter((l) => fold(l.id).includes(wanted) || fold(l.name).includes(wanted));
+    if (!wanted || locations.length === 0) return { ok: false, error: t(locale, 'deals.badLocation', { value: values.location }) };
+    filter.locationIds = locations.map((l) => l.id);
+    words.push(t(locale, 'deals.filter.location', { location: locations.map((l) => l.name).join(' / ') }));
+  }
+  return { ok: true, filter, words };
+}
+
+/** One page of the list as a card, with Next/Previous carrying the cursors (keyset paging, stable under inserts). */
+export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, services: BotServices, state: DealListState): Promise<AdaptiveCard> {
+  const { locale, actor } = turn;
+  if (actor.role === null) return messageCard(t(locale, 'deals.title'), [refuse('NO_ROLE').message[locale]], 'attention');
+  const parsed = await parseDealFilters(state.args, locale, services);
+  if (!parsed.ok) return messageCard(t(locale, 'deals.title'), [parsed.error, t(locale, 'deals.usage')], 'attention');
+  const page = await services.deals.list(actor, { ...parsed.filter, mine: state.mine || undefined }, { limit: PAGE_SIZE, cursor: state.cursor });
+  const here = { args: state.args, mine: state.mine };
+  return dealListCard(locale, {
+    title: t(locale, state.mine ? 'deals.titleMine' : 'deals.title'),
+    filters: parsed.words.join(' · '),
+    deals: page.items,
+    page: state.back.length + 1,
+    rows: { ...here, cursor: state.cursor, back: state.back },
+    next: page.next ? { ...here, cursor: page.next, back: [...state.back, state.cursor ?? ''] } : undefined,
+    previous: state.back.length ? { ...here, cursor: state.back.at(-1) || undefined, back: state.back.slice(0, -1) } : undefined,
+  });
+}
+
+/** Sends the deal card as a new message and records the copy, so later changes update it (R18/R24). */
+export async function showDeal(turn: Turn, services: BotServices, deal: DealRecord): Promise<void> {
+  const activity = turn.context.activity;
+  const [notes, deciders] = await Promise.all([services.deals.notes(deal.id), services.publisher.deciders(deal)]);
+  const ctx = { now: new Date(), today: turn.today, config: services.domain };
+  // In a personal chat the card carries the user's own buttons; in shared chats everyone gets their own view by refresh.
+  const card =
+    (activity.conversation?.conversationType ?? 'personal') === 'personal'
+      ? personalDealCard(deal, turn.actor, turn.locale, ctx, undefined, notes.at(-1), deciders)
+      : sharedDealCard(deal, turn.locale, deciders, notes.at(-1));
+  const sent = await turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+  if (sent?.id && activity.conversation?.id) await services.publisher.track(deal.id, activity.conversation.id, sent.id);
+}
+
+const reply = (turn: Turn, card: AdaptiveCard) => turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+
+const deals: TextHandler = async (turn, args, services) => {
+  await reply(turn, await dealListPage(turn, services, { args, mine: false, back: [] }));
+};
+
+const mine: TextHandler = async (turn, args, services) => {
+  await reply(turn, await dealListPage(turn, services, { args, mine: true, back: [] }));
+};
+
+/** `deal 42`, `deal #42`, `deal <id>` or `deal <part of a name>`: one match shows the card, several a list. */
+const deal: TextHandler = async (turn, args, services) => {
+  const { locale, actor } = turn;
+  const wanted = args.replace(/^#/, '').trim();
+  if (!wanted) return void (await reply(turn, messageCard(t(locale, 'deal.find.title'), [t(locale, 'deal.find.usage')])));
+  // A number or id names one deal: no guessing by name when it is not there (or not visible).
+  if (/^\d{1,9}$|^[0-9a-f-]{36}$/i.test(wanted)) {
+    const direct = await services.deals.get(wanted, actor);
+    if (direct.ok) return showDeal(turn, services, direct.value);
+    return void (await reply(turn, messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.find.none', { query: wanted })], 'attention')));
+  }
+  const matches = await services.deals.list(actor, { q: wanted }, { limit: PAGE_SIZE });
+  if (matches.items.length === 1) return showDeal(turn, services, matches.items[0] as DealRecord);
+  if (matches.items.length === 0) {
+    return void (await reply(turn, messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.find.none', { query: wanted })], 'attention')));
+  }
+  await reply(
+    turn,
+    dealListCard(locale, {
+      title: t(locale, 'deal.find.several', { query: wanted }),
+      filters: '',
+      deals: matches.items,
+      page: 1,
+      notice: matches.next ? { kind: 'attention', text: t(locale, 'deal.find.narrow') } : undefined,
+    }),
+  );
+};
+
+const pipeline: TextHandler = async (turn, _args, services) => {
+  const { locale, actor } = turn;
+  if (actor.role === null) return void (await reply(turn, messageCard(t(locale, 'pipeline.title'), [refuse('NO_ROLE').message[locale]], 'attention')));
+  const result = await pipelineFor(services.db.prisma, services.deals, actor);
+  const names = new Map((await services.people.locations()).map((l) => [l.id, l.name]));
+  const locations = actor.scope.global ? t(locale, 'pipeline.scope.global') : actor.scope.locations.map((id) => names.get(id) ?? id).join(', ');
+  const scope = t(locale, actor.role === 'admin' ? 'pipeline.scope.admin' : 'pipeline.scope.user', { locations });
+  await reply(turn, pipelineCard(locale, result, scope));
+};
+
+export const dealTextHandlers = { deals, mine, deal, pipeline } satisfies Record<string, TextHandler>;
+
+// ----- card verbs of the list -----
+
+const openDeal = z.object({ dealId: z.string().min(1).max(64), list: DealListState.optional() });
+
+/** A row of the list: the deal card arrives as a new message; the list stays as it was. */
+const open: CardActionHandler = async (action: CardAction) => {
+  const parsed = openDeal.safeParse(action.data);
+  if (!parsed.success) return notFoundCard(action);
+  const found = await action.services.deals.get(parsed.data.dealId, action.turn.actor);
+  if (!found.ok) return notFoundCard(action);
+  if (!parsed.data.list) return currentCard(action, found.value);
+  await showDeal(action.turn, action.services, found.value);
+  return dealListPage(action.turn, action.services, parsed.data.list);
+};
+
+const page: CardActionHandler = async (action) => {
+  const parsed = DealListState.safeParse(action.data);
+  if (!parsed.success) return messageCard(t(action.turn.locale, 'deals.title'), [t(action.turn.locale, 'deals.usage')], 'attention');
+  return dealListPage(action.turn, action.services, parsed.data);
+};
+
+export const dealListVerbs: Record<string, CardActionHandler> = { 'deal.open': open, 'deals.page': page };

@@ -1,0 +1,163 @@
+import type { Customer } from '@prisma/client';
+import { z } from 'zod';
+import { CountrySchema, fieldErrorsOf, requiredText } from '../../src/domain';
+import { CustomerDirectory, NewCustomerSchema, type NewCustomer } from '../../src/store/customers';
+import { check, countryChoices, countryName, entriesOf, errorsFrom, tr } from './stepHelpers';
+import type { Errors, StepContext, StepDef } from './wizardTypes';
+
+/** R6: find the customer in the directory (country + city + name), pick one suggestion, or add a new customer. */
+
+const directoryOf = (ctx: StepContext) => new CustomerDirectory(ctx.services.db.prisma);
+
+/** The card's new-customer inputs → the directory's fields. */
+const NEW_FIELDS = { newName: 'name', newAddress: 'addressLine1', newCity: 'city', newCountry: 'country', newDuns: 'duns' } as const;
+
+export function newCustomerOf(ctx: StepContext): { ok: true; value: NewCustomer } | { ok: false; errors: Errors } {
+  const e = entriesOf(ctx, 'customer');
+  const raw = Object.fromEntries(Object.entries(NEW_FIELDS).map(([input, field]) => [field, e[input] ?? '']));
+  const parsed = NewCustomerSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const byField = Object.fromEntries(Object.entries(NEW_FIELDS).map(([input, field]) => [field, input]));
+  const errors: Errors = {};
+  for (const [field, message] of Object.entries(errorsFrom(fieldErrorsOf(parsed.error), ctx.locale))) {
+    errors[byField[field] ?? field] = message;
+  }
+  return { ok: false, errors };
+}
+
+export function describeCustomer(c: Pick<Customer, 'name' | 'addressLine1' | 'city' | 'country' | 'duns'>, ctx: StepContext): string {
+  const place = [c.addressLine1, c.city, countryName(c.country, ctx.locale)].filter(Boolean).join(', ');
+  return c.duns ? tr(ctx, 'wizard.customer.suggestion', { name: c.name, place, duns: c.duns }) : tr(ctx, 'wizard.customer.suggestionNoDuns', { name: c.name, place });
+}
+
+async function suggestions(ctx: StepContext): Promise<Customer[]> {
+  const ids = ctx.draft.customer.resultIds;
+  if (ids.length === 0) return [];
+  const rows = await ctx.services.db.prisma.customer.findMany({ where: { id: { in: ids } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export const customerStep: StepDef = {
+  id: 'customer',
+
+  async body(ctx, errors) {
+    const e = entriesOf(ctx, 'customer');
+    const countries = countryChoices(ctx.locale);
+    const fieldsOf = (ids: { id: string; kind: 'text' | 'filtered'; label: Parameters<typeof tr>[1]; max?: number; placeholder?: string }[]) =>
+      ids.map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        label: tr(ctx, f.label),
+        value: e[f.id] ?? '',
+        error: errors[f.id],
+        maxLength: f.max,
+        placeholder: f.placeholder,
+        choices: f.kind === 'filtered' ? countries : undefined,
+      }));
+    if (ctx.draft.customer.mode === 'new') {
+      return {
+        title: tr(ctx, 'wizard.customer.title'),
+        intro: tr(ctx, 'wizard.customer.newIntro'),
+        sections: [
+          {
+            heading: tr(ctx, 'wizard.customer.newHeading'),
+            fields: fieldsOf([
+              { id: 'newName', kind: 'text', label: 'wizard.field.customerName', max: 200 },
+              { id: 'newAddress', kind: 'text', label: 'wizard.field.address', max: 300 },
+              { id: 'newCity', kind: 'text', label: 'wizard.field.city', max: 100 },
+              { id: 'newCountry', kind: 'filtered', label: 'wizard.field.country' },
+              { id: 'newDuns', kind: 'text', label: 'wizard.field.duns', max: 11, placeholder: '123456789' },
+            ]),
+            actions: [ctx.button(tr(ctx, 'wizard.customer.backToSearch'), 'searchCustomer', { inputs: 'none' })],
+          },
+        ],
+      };
+    }
+    const found = ctx.draft.customer.searched ? await suggestions(ctx) : [];
+    const results = !ctx.draft.customer.searched
+      ? []
+      : found.length === 0
+        ? [{ heading: tr(ctx, 'wizard.customer.resultsHeading'), text: tr(ctx, 'wizard.customer.noMatch') }]
+        : [
+            {
+              heading: tr(ctx, 'wizard.customer.resultsHeading'),
+              fields: [
+                {
+                  id: 'customerId',
+                  kind: 'radio' as const,
+                  label: tr(ctx, 'wizard.field.pickCustomer'),
+                  value: e.customerId ?? '',
+                  error: errors.customerId,
+                  choices: found.map((c) => ({ title: describeCustomer(c, ctx), value: c.id })),
+                },
+              ],
+            },
+          ];
+    return {
+      title: tr(ctx, 'wizard.customer.title'),
+      intro: tr(ctx, 'wizard.customer.intro'),
+      sections: [
+        {
+          fields: fieldsOf([
+            { id: 'country', kind: 'filtered', label: 'wizard.field.country' },
+            { id: 'city', kind: 'text', label: 'wizard.field.city', max: 100 },
+            { id: 'query', kind: 'text', label: 'wizard.field.customerQuery', max: 200, placeholder: tr(ctx, 'wizard.customer.queryPlaceholder') },
+          ]),
+          actions: [ctx.button(tr(ctx, 'wizard.customer.search'), 'search'), ctx.button(tr(ctx, 'wizard.customer.addNew'), 'newCustomer')],
+        },
+        ...results,
+      ],
+    };
+  },
+
+  async submit(ctx, nav) {
+    const e = entriesOf(ctx, 'customer');
+    if (nav === 'newCustomer') {
+      ctx.draft.customer.mode = 'new';
+      e.newCountry ||= e.country ?? '';
+      e.newCity ||= e.city ?? '';
+      e.newName ||= e.query ?? '';
+      return { kind: 'stay' };
+    }
+    if (nav === 'searchCustomer') {
+      ctx.draft.customer.mode = 'search';
+      return { kind: 'stay' };
+    }
+    if (nav === 'search') {
+      const errors: Errors = {};
+      check(CountrySchema, e.country ?? '', 'country', ctx.locale, errors);
+      check(requiredText(200), e.query ?? '', 'query', ctx.locale, errors);
+      if (Object.keys(errors).length) return { kind: 'stay', errors };
+      const found = await directoryOf(ctx).search({ country: e.country ?? '', city: e.city, query: e.query ?? '' });
+      ctx.draft.customer.resultIds = found.map((c) => c.id);
+      ctx.draft.customer.searched = true;
+      if (!found.some((c) => c.id === e.customerId)) e.customerId = found.length === 1 ? (found[0]?.id ?? '') : '';
+      return { kind: 'stay', notice: found.length ? tr(ctx, 'wizard.customer.found', { count: found.length }) : undefined };
+    }
+    if (nav !== 'next') return { kind: 'stay' };
+    if (ctx.draft.customer.mode === 'new') {
+      const parsed = newCustomerOf(ctx);
+      if (!parsed.ok) return { kind: 'stay', errors: parsed.errors };
+      const same = parsed.value.duns ? await directoryOf(ctx).findByDuns(parsed.value.duns) : null;
+      if (same) return { kind: 'stay', errors: { newDuns: tr(ctx, 'wizard.customer.dunsExists', { name: same.name }) } };
+      return { kind: 'next' };
+    }
+    const picked = z.string().min(1).max(64).safeParse(e.customerId);
+    const customer = picked.success ? await directoryOf(ctx).get(picked.data) : null;
+    if (!customer) {
+      return { kind: 'stay', errors: { customerId: tr(ctx, 'wizard.customer.pickOne') } };
+    }
+    return { kind: 'next' };
+  },
+
+  async summary(ctx) {
+    const e = entriesOf(ctx, 'customer');
+    if (ctx.draft.customer.mode === 'new') {
+      const parsed = newCustomerOf(ctx);
+      return parsed.ok ? tr(ctx, 'wizard.summary.newCustomer', { customer: describeCustomer({ ...parsed.value, city: parsed.value.city ?? null, duns: parsed.value.duns ?? null }, ctx) }) : '';
+    }
+    const customer = await directoryOf(ctx).get(e.customerId ?? '');
+    return customer ? describeCustomer(customer, ctx) : '';
+  },
+};

@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createApp } from '../src/app';
+import { isLocalMode, loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { openDatabase } from '../src/store/database';
+import { seedDemo, type DemoUser } from './seed';
+
+/**
+ * `npm run playground`: try the bot without a Microsoft 365 tenant. Starts the bot (embedded database, demo data) and
+ * the Microsoft 365 Agents Playground — a local Teams-like web client that renders the bot's Adaptive Cards — and
+ * prints the address to open. Ctrl-C stops both.
+ */
+
+/**
+ * The user the Agents Playground chats as (fixed in the playground: "Alex Wilber"). It gets a role so it can create
+ * and see deals: a global Referrals admin, so every demo deal and every button can be tried.
+ */
+export const PLAYGROUND_USER = {
+  aadObjectId: '00000000-0000-0000-0000-0000000000020',
+  name: 'Alex Wilber',
+  email: 'alex.wilber@contoso.example',
+  role: 'admin',
+  global: true,
+} as const satisfies DemoUser;
+
+export interface RunningPlayground {
+  /** The web UI, e.g. http://localhost:56150 */
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Agents Playground (the package's CLI, with telemetry off) against a bot endpoint and resolves once it
+ * listens. If the port is taken the playground picks another one; the port it reports is the one returned.
+ */
+export function startAgentsPlayground(endpoint: string, port: number, opts: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<RunningPlayground> {
+  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const child = spawn(process.execPath, [cli, '-e', endpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      // Should it ignore SIGTERM, do not hang the caller.
+      setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
+    });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`Agents Playground did not start within ${opts.timeoutMs ?? 30_000} ms:\n${output}`));
+    }, opts.timeoutMs ?? 30_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) opts.log?.(line);
+      const listening = /Listening on (\d+)/.exec(output);
+      if (listening) {
+        clearTimeout(timer);
+        const actual = Number(listening[1]);
+        resolve({ url: `http://localhost:${actual}`, port: actual, child, stop });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Agents Playground exited (code ${code}) before listening:\n${output}`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  if (!isLocalMode(config)) {
+    throw Object.assign(new Error('npm run playground runs the bot in local mode: unset MicrosoftAppId (and its password) first.'), { code: 'CONFIG_INVALID' });
+  }
+  const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 56150);
+  const db = await openDatabase({ url: config.DATABASE_URL });
+  const seeded = await seedDemo(db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] }).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
+  logger.info(seeded, `demo data: ${seeded.deals} deals (${seeded.added} new)`);
+  const app = createApp({ config, db, logger });
+  const { port } = await app.listen().catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
+  const endpoint = `http://localhost:${port}/api/messages`;
+  const playground = await startAgentsPlayground(endpoint, playgroundPort, { log: (line) => logger.debug({ playground: line }) }).catch(async (err: unknown) => {
+    await app.close();
+    await db.close();
+    throw err;
+  });
+
+  console.log('');
+  console.log(`  Bot:               ${endpoint}  (database: ${db.kind} at ${db.where})`);
+  console.log(`  Agents Playground: ${playground.url}   <- open this in your browser`);
+  console.log(`  You chat as ${PLAYGROUND_USER.name} (Referrals admin). Type "new deal", "deals", "pipeline" or "help".`);
+  console.log('  Ctrl-C stops both.');
+  console.log('');
+
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ reason }, 'stopping the playground and the bot');
+    await playground.stop();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  playground.child.once('exit', () => void stop('the playground exited'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    const code = (err as { code?: string }).code;
+    console.error(code === 'DATA_DIR_LOCKED' || code === 'CONFIG_INVALID' || code === 'EADDRINUSE' ? (err as Error).message : err);
+    process.exit(1);
+  });
+}

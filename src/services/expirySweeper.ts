@@ -1,0 +1,113 @@
+import { SYSTEM } from '../domain';
+import type { Services } from './services';
+
+/**
+ * R17: closes referrals nobody answered in time as Closed / Expired and posts reminders before that.
+ *
+ * Safe with several instances: expiry goes through the store's `execute` (optimistic version, one transaction that
+ * also writes the sender's notification), so when two instances expire the same deal one wins and the other is
+ * refused; a reminder is claimed by a conditional update on `remindersSent` before it is posted, so each is sent once.
+ */
+
+const DAY_MS = 86_400_000;
+
+export interface SweepHooks {
+  /** After a deal expired: bring its posted cards up to date. */
+  expired(dealId: string): Promise<unknown>;
+  /** Post the reminder "expires in N days". */
+  remind(dealId: string, daysLeft: number): Promise<unknown>;
+}
+
+export interface SweepReport {
+  expired: string[];
+  reminded: { dealId: string; daysBefore: number }[];
+}
+
+export class ExpirySweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly hooks: SweepHooks,
+    private readonly batchSize = 50,
+  ) {}
+
+  private get prisma() {
+    return this.services.db.prisma;
+  }
+
+  async runOnce(now = new Date()): Promise<SweepReport> {
+    const expired = await this.expireDue(now);
+    const reminded = await this.remindDue(now);
+    return { expired, reminded };
+  }
+
+  private async expireDue(now: Date): Promise<string[]> {
+    const done: string[] = [];
+    const tried = new Set<string>();
+    for (;;) {
+      const due = await this.prisma.deal.findMany({
+        where: { status: 'New', expiresAt: { lte: now }, id: { notIn: [...tried] } },
+        select: { id: true },
+        orderBy: { expiresAt: 'asc' },
+        take: this.batchSize,
+      });
+      for (const { id } of due) {
+        tried.add(id);
+        const result = await this.services.deals.execute(id, { type: 'expire' }, SYSTEM, { now });
+        // Refused = answered or expired by someone else in the meantime; nothing to do.
+        if (!result.ok) continue;
+        done.push(id);
+        await this.hooks.expired(id).catch((err: unknown) => this.services.logger.warn({ err, dealId: id }, 'could not update the cards of an expired referral'));
+      }
+      if (due.length < this.batchSize) return done;
+    }
+  }
+
+  private async remindDue(now: Date): Promise<SweepReport['reminded']> {
+    const days = this.services.config.REFERRAL_REMINDER_DAYS;
+    if (!days.length) return [];
+    const horizon = new Date(now.getTime() + Math.max(...days) * DAY_MS);
+    const open = await this.prisma.deal.findMany({
+      where: { status: 'New', expiresAt: { gt: now, lte: horizon } },
+      select: { id: true, expiresAt: true, remindersSent: true },
+      orderBy: { expiresAt: 'asc' },
+    });
+    const reminded: SweepReport['reminded'] = [];
+    for (const deal of open) {
+      const left = ((deal.expiresAt as Date).getTime() - now.getTime()) / DAY_MS;
+      // Every reminder whose day has come; after downtime several may be due, and one message covers them.
+      const due = days.filter((d) => left <= d && !deal.remindersSent.includes(d));
+      if (!due.length) continue;
+      const daysBefore = Math.min(...due);
+      const claimed = await this.prisma.deal.updateMany({
+        where: { id: deal.id, status: 'New', NOT: { remindersSent: { has: daysBefore } } },
+        data: { remindersSent: { push: due } },
+      });
+      if (claimed.count !== 1) continue;
+      reminded.push({ dealId: deal.id, daysBefore });
+      await this.hooks
+        .remind(deal.id, Math.ceil(left))
+        .catch((err: unknown) => this.services.logger.warn({ err, dealId: deal.id }, 'could not post a referral reminder'));
+    }
+    return reminded;
+  }
+
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.runOnce()
+        .catch((err: unknown) => this.services.logger.error({ err }, 'expiry sweep failed'))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

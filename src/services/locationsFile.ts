@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PrismaClient } from '@prisma/client';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { ConfigError } from '../config';
+import { SYSTEM } from '../domain';
+import type { Logger } from '../log';
+import { appendEvents } from '../store/dealStore';
+import { adminEvent, LocationInputSchema, type LocationInput } from './admin';
+
+/**
+ * LOCATIONS_FILE: the partner's MPN locations, loaded at start so a deployment can bring its structure along.
+ * JSON (an array of {id, name, country?}) or CSV with a header row `id,name,country`. Loading adds new locations
+ * and renames changed ones; it never removes one (deals keep their location for good). A bad file stops the start
+ * with one clear message naming the row.
+ */
+
+const FileSchema = z.array(LocationInputSchema).superRefine((rows, ctx) => {
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    const key = r.id.toLowerCase();
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id "${r.id}"` });
+    seen.add(key);
+  });
+});
+
+function problem(file: string, message: string): ConfigError {
+  return new ConfigError([{ variable: 'LOCATIONS_FILE', message: `${file}: ${message}` }]);
+}
+
+/** Reads and validates the file; throws a ConfigError (code CONFIG_INVALID) on any problem. */
+export async function readLocationsFile(file: string): Promise<LocationInput[]> {
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (err) {
+    throw problem(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let raw: unknown;
+  const isCsv = path.extname(file).toLowerCase() === '.csv';
+  try {
+    raw = isCsv
+      ? (parse(content.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Record<string, string>[]).map(
+          (r) => ({ id: r.id, name: r.name, ...(r.country ? { country: r.country } : {}) }),
+        )
+      : JSON.parse(content);
+  } catch (err) {
+    throw problem(file, `is not valid ${isCsv ? 'CSV' : 'JSON'} (${(err as Error).message})`);
+  }
+  const parsed = FileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    // Rows are numbered as a person counts them: the first data row is row 1 (after the CSV header).
+    const [row, field] = issue.path;
+    const where = typeof row === 'number' ? `row ${row + 1}${field ? ` (${String(field)})` : ''}: ` : '';
+    throw problem(file, `${where}${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Adds or renames the file's locations in one transaction, with audit events. Returns how many changed. */
+export async function applyLocations(prisma: PrismaClient, rows: readonly LocationInput[], source: string): Promise<{ added: number; renamed: number }> {
+  return prisma.$transaction(async (tx) => {
+    let added = 0;
+    let renamed = 0;
+    const now = new Date();
+    for (const r of rows) {
+      const existing = await tx.location.findFirst({ where: { id: { equals: r.id, mode: 'insensitive' } } });
+      if (!existing) {
+        await tx.location.create({ data: { id: r.id, name: r.name, country: r.country ?? null } });
+        await appendEvents(tx, null, SYSTEM, [adminEvent('LocationAdded', { locationId: r.id, name: r.name, country: r.country ?? null, source })], now);
+        added++;
+      } else if (existing.name !== r.name || (r.country && existing.country !== r.country)) {
+        await tx.location.update({ where: { id: existing.id }, data: { name: r.name, ...(r.country ? { country: r.country } : {}) } });
+        await appendEvents(tx, null, SYSTEM, [adminEvent('LocationRenamed', { locationId: existing.id, before: existing.name, after: r.name, source })], now);
+        renamed++;
+      }
+    }
+    return { added, renamed };
+  });
+}
+
+export async function loadLocationsFile(prisma: PrismaClient, file: string, logger: Logger): Promise<{ added: number; renamed: number }> {
+  const rows = await readLocationsFile(file);
+  const result = await applyLocations(prisma, rows, path.basename(file));
+  logger.info({ file, rows: rows.length, ...result }, 'LOCATIONS_FILE loaded');
+  return result;
+}

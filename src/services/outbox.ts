@@ -1,0 +1,173 @@
+import type { PrismaClient } from '@prisma/client';
+import type { Logger } from '../log';
+
+/**
+ * R28: the durable outbox of sender notifications. Decline and expiry write a Notification row in the same transaction
+ * as the deal (src/store/dealStore.ts); this dispatcher POSTs each row as JSON to the sender's callback URL with an
+ * `Idempotency-Key` (the row id, the same on every attempt), retries with exponential backoff on errors and
+ * timeouts, and after `maxAttempts` marks the row `failed`, where it stays listed until someone retries it.
+ *
+ * Several instances may run at once: a row is claimed by a conditional update (still pending, not leased, attempts
+ * unchanged), so exactly one instance sends each attempt.
+ */
+
+export interface OutboxOptions {
+  maxAttempts: number;
+  /** Delay after the first failure; doubles with each further failure, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long one POST may take. */
+  timeoutMs: number;
+  batchSize: number;
+  /** A claimed row is not taken by another instance for this long (covers a crash mid-send). */
+  leaseMs: number;
+}
+
+export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
+  maxAttempts: 6,
+  baseDelayMs: 30_000,
+  maxDelayMs: 3_600_000,
+  timeoutMs: 10_000,
+  batchSize: 20,
+  leaseMs: 60_000,
+};
+
+export interface DispatchReport {
+  delivered: string[];
+  retrying: string[];
+  failed: string[];
+}
+
+export type NotificationView = Awaited<ReturnType<Outbox['list']>>[number];
+
+export class Outbox {
+  private readonly opts: OutboxOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger: Logger,
+    opts: Partial<OutboxOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_OUTBOX_OPTIONS, ...opts };
+  }
+
+  /** The delay before attempt n+1 after n failed attempts. */
+  backoffMs(failedAttempts: number): number {
+    return Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1));
+  }
+
+  /** Sends every notification due at `now`, one attempt each. */
+  async runOnce(now = new Date()): Promise<DispatchReport> {
+    const report: DispatchReport = { delivered: [], retrying: [], failed: [] };
+    // `now` schedules attempts (tests move it forward); leases guard running processes and follow the real clock.
+    const clock = new Date();
+    const unleased = [{ lockedUntil: null }, { lockedUntil: { lte: clock } }];
+    const due = await this.prisma.notification.findMany({
+      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: unleased },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: this.opts.batchSize,
+    });
+    for (const row of due) {
+      const lease = new Date(Date.now() + this.opts.leaseMs);
+      const claimed = await this.prisma.notification.updateMany({
+        where: { id: row.id, status: 'pending', attempts: row.attempts, OR: unleased },
+        data: { lockedUntil: lease, attempts: { increment: 1 } },
+      });
+      if (claimed.count !== 1) continue; // another instance has it
+      const attempts = row.attempts + 1;
+      const error = row.url ? await this.post(row.url, row.id, row.kind, row.payload) : 'no callback URL';
+      // Only the holder of this lease may record the outcome (a slow send past its lease lost the row).
+      const mine = { id: row.id, lockedUntil: lease };
+      if (!error) {
+        await this.prisma.notification.updateMany({ where: mine, data: { status: 'delivered', deliveredAt: new Date(), lockedUntil: null, lastError: null } });
+        report.delivered.push(row.id);
+      } else if (attempts >= this.opts.maxAttempts) {
+        await this.prisma.notification.updateMany({ where: mine, data: { status: 'failed', lockedUntil: null, lastError: error } });
+        this.logger.error({ notificationId: row.id, dealId: row.dealId, attempts, error }, 'sender notification failed for good');
+        report.failed.push(row.id);
+      } else {
+        const nextAttemptAt = new Date(now.getTime() + this.backoffMs(attempts));
+        await this.prisma.notification.updateMany({ where: mine, data: { nextAttemptAt, lockedUntil: null, lastError: error } });
+        this.logger.warn({ notificationId: row.id, attempts, error, nextAttemptAt }, 'sender notification will be retried');
+        report.retrying.push(row.id);
+      }
+    }
+    return report;
+  }
+
+  /** One POST; returns the error text, or null when the receiver answered 2xx. */
+  private async post(url: string, id: string, kind: string, payload: unknown): Promise<string | null> {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': id, 'user-agent': 'cosell-bot' },
+        body: JSON.stringify({ notificationId: id, kind, ...(payload as Record<string, unknown>) }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        redirect: 'error',
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return res.ok ? null : `HTTP ${res.status}`;
+    } catch (err) {
+      const e = err as Error;
+      return e.name === 'TimeoutError' ? `timed out after ${this.opts.timeoutMs} ms` : `${e.name}: ${e.message}`;
+    }
+  }
+
+  /** Runs a dispatch soon, outside the caller's request (after a decline); overlapping runs are skipped. */
+  kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.runOnce()
+      .catch((err: unknown) => this.logger.error({ err }, 'outbox dispatch failed'))
+      .finally(() => (this.running = undefined));
+  }
+
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a dispatch in progress. */
+  async stop(): Promise<void> {
+    // After shutdown begins, a late kick (from a request still draining) must not start a dispatch.
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Notifications by status, newest first (GET /api/notifications). */
+  list(status?: 'pending' | 'delivered' | 'failed' | 'noEndpoint', limit = 100) {
+    return this.prisma.notification.findMany({
+      where: status ? { status } : {},
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: limit,
+      select: {
+        id: true,
+        dealId: true,
+        kind: true,
+        url: true,
+        status: true,
+        attempts: true,
+        nextAttemptAt: true,
+        lastError: true,
+        createdAt: true,
+        deliveredAt: true,
+        payload: true,
+      },
+    });
+  }
+
+  /** Puts a failed notification back in the queue with fresh attempts. False when there is no such failed row. */
+  async retry(id: string, now = new Date()): Promise<boolean> {
+    const updated = await this.prisma.notification.updateMany({
+      where: { id, status: 'failed' },
+      data: { status: 'pending', attempts: 0, nextAttemptAt: now, lockedUntil: null },
+    });
+    return updated.count === 1;
+  }
+}

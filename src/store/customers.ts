@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Customer, PrismaClient } from '@prisma/client';
+import { parse } from 'csv-parse';
+import { z } from 'zod';
+import { CountrySchema, DunsSchema, fieldErrorsOf, optionalText, requiredText, type FieldError } from '../domain';
+import type { Logger } from '../log';
+import { searchKey } from './searchKey';
+
+/** The customer directory (R6): search by name within a country (and city), add customers, import a CSV. */
+
+export const MAX_SUGGESTIONS = 10;
+/** Candidates fetched before ranking; a query this unspecific is refined by the user anyway. */
+const CANDIDATES = 200;
+
+export interface CustomerQuery {
+  country: string;
+  city?: string | null;
+  query: string;
+}
+
+/** A new or imported customer, validated the same way wherever it comes from (wizard form, CSV row). */
+export const NewCustomerSchema = z.object({
+  name: requiredText(200),
+  addressLine1: requiredText(300),
+  city: optionalText(100),
+  state: optionalText(100),
+  postalCode: optionalText(20),
+  country: CountrySchema,
+  duns: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), DunsSchema.optional()),
+});
+export type NewCustomer = z.output<typeof NewCustomerSchema>;
+
+/** `%`, `_` and `\` are LIKE wildcards/escape in PostgreSQL; a typed "100%" must match itself only. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Lower is better: exact name, name starts with the query, a word starts with it, contains it, has all words. */
+export function matchRank(name: string, key: string): number {
+  if (name === key) return 0;
+  if (name.startsWith(key)) return 1;
+  if (name.includes(` ${key}`)) return 2;
+  if (name.includes(key)) return 3;
+  return 4;
+}
+
+export class CustomerDirectory {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * Up to 10 customers of the country (and city, when given) whose name contains every word of the query, ignoring
+   * case, full-/half-width and katakana/hiragana differences (searchKey), best matches first.
+   */
+  async search(q: CustomerQuery, limit = MAX_SUGGESTIONS): Promise<Customer[]> {
+    const key = searchKey(q.query);
+    const words = key.split(' ').filter((w) => w !== '');
+    if (words.length === 0) return [];
+    const city = q.city?.normalize('NFKC').trim();
+    const rows = await this.prisma.customer.findMany({
+      where: {
+        country: q.country.toUpperCase(),
+        ...(city ? { city: { contains: escapeLike(city), mode: 'insensitive' as const } } : {}),
+        AND: words.map((w) => ({ searchName: { contains: escapeLike(w) } })),
+      },
+      take: CANDIDATES,
+    });
+    return rows
+      .map((row) => ({ row, rank: matchRank(row.searchName, key) }))
+      .sort((a, b) => a.rank - b.rank || a.row.searchName.length - b.row.searchName.length || a.row.name.localeCompare(b.row.name))
+      .slice(0, limit)
+      .map((x) => x.row);
+  }
+
+  get(id: string): Promise<Customer | null> {
+    return this.prisma.customer.findUnique({ where: { id } });
+  }
+
+  findByDuns(duns: string): Promise<Customer | null> {
+    return this.prisma.customer.findUnique({ where: { duns } });
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.prisma.customer.findFirst({ select: { id: true } })) === null;
+  }
+
+  /** Adds a customer, or updates the one with the same DUNS (without DUNS: same name, country and city). */
+  async upsert(c: NewCustomer): Promise<{ customer: Customer; created: boolean }> {
+    const data = columnsOf(c);
+    const existing = c.duns
+      ? await this.findByDuns(c.duns)
+      : await this.prisma.customer.findFirst({ where: { name: c.name, country: c.country, city: data.city, duns: null } });
+    if (existing) return { customer: await this.prisma.customer.update({ where: { id: existing.id }, data }), created: false };
+    return { customer: await this.prisma.customer.create({ data: { ...data, duns: c.duns ?? null } }), created: true };
+  }
+}
+
+/** One line of the import file; the header names the columns (extra columns are ignored). */
+export const CUSTOMER_CSV_COLUMNS = ['name', 'addressLine1', 'city', 'state', 'postalCode', 'country', 'duns'] as const;
+
+export interface BadRow {
+  /** 1-based line number in the file (the header is line 1). */
+  line: number;
+  errors: FieldError[];
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  bad: BadRow[];
+}
+
+/**
+ * Streams a customer CSV into the directory: each row validated on its own (a bad row is reported with its line
+ * number and skipped, the others still load), upserted on DUNS.
+ */
+export async function importCustomers(prisma: PrismaClient, input: Readable): Promise<ImportReport> {
+  const report: ImportReport = { created: 0, updated: 0, bad: [] };
+  const parser = input.pipe(
+    parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }),
+  );
+  let batch: NewCustomer[] = [];
+  for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    const parsed = NewCustomerSchema.safeParse(record.record);
+    if (!parsed.success) {
+      report.bad.push({ line: record.info.lines, errors: fieldErrorsOf(parsed.error) });
+      continue;
+    }
+    batch.push(parsed.data);
+    if (batch.length >= IMPORT_BATCH) {
+      await upsertBatch(prisma, batch, report);
+      batch = [];
+    }
+  }
+  await upsertBatch(prisma, batch, report);
+  return report;
+}
+
+const IMPORT_BATCH = 200;
+
+/** One transaction per batch: new DUNS numbers in one insert, known ones (and rows without DUNS) one by one. */
+async function upsertBatch(prisma: PrismaClient, batch: NewCustomer[], report: ImportReport): Promise<void> {
+  if (batch.length === 0) return;
+  // The last row wins when a file names the same DUNS twice, as it would row by row.
+  const byDuns = new Map(batch.filter((c) => c.duns).map((c) => [c.duns as string, c]));
+  const withoutDuns = batch.filter((c) => !c.duns);
+  await prisma.$transaction(async (tx) => {
+    const known = new Set(
+      (await tx.customer.findMany({ where: { duns: { in: [...byDuns.keys()] } }, select: { duns: true } })).map((c) => c.duns as string),
+    );
+    const fresh = [...byDuns.values()].filter((c) => !known.has(c.duns as string));
+    if (fresh.length) {
+      await tx.customer.createMany({ data: fresh.map((c) => ({ ...columnsOf(c), duns: c.duns as string })) });
+      report.created += fresh.length;
+    }
+    const directory = new CustomerDirectory(tx as unknown as PrismaClient);
+    for (const c of [...[...byDuns.values()].filter((c) => known.has(c.duns as string)), ...withoutDuns]) {
+      const { created } = await directory.upsert(c);
+      if (created) report.created++;
+      else report.updated++;
+    }
+  });
+}
+
+function columnsOf(c: NewCustomer) {
+  return {
+    name: c.name,
+    searchName: searchKey(c.name),
+    addressLine1: c.addressLine1,
+    city: c.city ?? null,
+    state: c.state ?? null,
+    postalCode: c.postalCode ?? null,
+    country: c.country,
+  };
+}
+
+/** The demo directory shipped with the project (fictional companies), found from the package root. */
+export function demoCustomersFile(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'prisma', 'demo', 'customers.csv');
+}
+
+/** On a fresh database the directory is empty: load the demo companies so the wizard has something to find. */
+export async function loadDemoCustomersIfEmpty(prisma: PrismaClient, logger: Logger, file = demoCustomersFile()): Promise<ImportReport | null> {
+  if (!(await new CustomerDirectory(prisma).isEmpty()) || !fs.existsSync(file)) return null;
+  const report = await importCustomers(prisma, fs.createReadStream(file));
+  logger.info({ file, created: report.created, bad: report.bad.length }, `customer directory was empty: loaded ${report.created} demo customers`);
+  return report;
+}

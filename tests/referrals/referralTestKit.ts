@@ -1,0 +1,136 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seedBasics } from '../helpers/fixtures';
+import { teamsUser, type TeamsUser } from '../helpers/teams';
+import { startTestApp, type TestApp } from '../helpers/testApp';
+
+/** What the referral suites share: the app with intake enabled, people in every role, a referral body, a callback. */
+
+export const TOKEN = 'test-referrals-token-0123456789';
+
+/** The seeded people (tests/helpers/fixtures.ts seedBasics) as Teams users, so they can click. */
+export const PEOPLE = {
+  admin: teamsUser('Aiko Admin', 'aad-admin'),
+  tokyoAdmin: teamsUser('Taro Tokyo-Admin', 'aad-tokyoadmin'),
+  tokyoUser: teamsUser('Yuki Tokyo', 'aad-tokyouser'),
+  tokyoUser2: teamsUser('Ken Tokyo', 'aad-tokyouser2'),
+  osakaUser: teamsUser('Hana Osaka', 'aad-osakauser'),
+  nobody: teamsUser('Nobu Norole', 'aad-nobody'),
+} satisfies Record<string, TeamsUser>;
+
+export async function startReferralApp(env: Record<string, string> = {}) {
+  // The timers are stopped in practice (a day); each test sweeps and dispatches itself with runOnce(now).
+  const app = await startTestApp({ env: { REFERRALS_API_TOKEN: TOKEN, SWEEP_INTERVAL_SECONDS: '86400', ...env } });
+  const seeded = await seedBasics(app.db.prisma);
+  return { app, ...seeded };
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export async function request(app: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  const res = await fetch(`${app.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+export const postReferral = (app: TestApp, body: unknown, token: string | null = TOKEN) =>
+  request(app, 'POST', '/api/referrals', body, token === null ? {} : { authorization: `Bearer ${token}` });
+
+let counter = 0;
+
+/** A valid referral in the Partner Center shape; `patch` is merged one level deep. */
+export function pcReferral(patch: Record<string, any> = {}) {
+  counter++;
+  const base: Record<string, any> = {
+    id: `pc-ref-${Date.now()}-${counter}`,
+    name: 'Northwind FinOps assessment',
+    createdDateTime: new Date().toISOString(),
+    customerProfile: {
+      name: 'Northwind Traders KK',
+      address: { addressLine1: '1-2-3 Marunouchi', city: 'Tokyo', state: 'Tokyo', postalCode: '100-0005', country: 'JP' },
+      ids: { duns: '987654321' },
+      team: [{ firstName: 'Jiro', lastName: 'Yamada', phoneNumber: '+81 3 5555 0100', email: 'jiro.yamada@northwind.example' }],
+    },
+    consent: { consentToShareInfoWithOthers: true, consentToContact: true },
+    details: {
+      dealValue: 2500000,
+      currency: 'JPY',
+      closingDateTime: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+      notes: 'Wants to cut Azure spend by 20 %.',
+      requirements: { solutions: [{ id: 'finops', name: 'Azure FinOps review' }] },
+    },
+    inviteContext: { notes: 'Customer asked for a Japanese-speaking partner.', invitedBy: { organizationId: 'ms-seller-org', organizationName: 'Microsoft Japan' } },
+    targetLocation: 'contoso-jp-tokyo',
+    dealType: 'solutionAssessment',
+    assessmentType: 'Azure Cost Optimization',
+    sender: { type: 'microsoft', name: 'Sato (Microsoft seller)', email: 'sato@microsoft.example' },
+  };
+  for (const [k, v] of Object.entries(patch)) {
+    base[k] = v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' ? { ...base[k], ...v } : v;
+  }
+  return base;
+}
+
+export interface CallbackHit {
+  status: number;
+  idempotencyKey: string | undefined;
+  body: any;
+}
+
+/** A sender's callback endpoint on this machine: answers with the queued statuses first, then 200. */
+export async function startCallbackReceiver() {
+  const hits: CallbackHit[] = [];
+  const queued: number[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = queued.shift() ?? 200;
+      let body: unknown = null;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = null;
+      }
+      hits.push({ status, idempotencyKey: req.headers['idempotency-key'] as string | undefined, body });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/referral-events`;
+  return {
+    url,
+    hits,
+    /** Successful deliveries (2xx answers). */
+    delivered: () => hits.filter((h) => h.status >= 200 && h.status < 300),
+    failNext(count: number, status = 500) {
+      for (let i = 0; i < count; i++) queued.push(status);
+    },
+    /** The sender's endpoint is fixed: answer 200 from now on. */
+    clearFailures() {
+      queued.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export const daysFromNow = (days: number, now = new Date()) => new Date(now.getTime() + days * 86_400_000);
