@@ -67,6 +67,20 @@ export class CardPublisher {
     });
   }
 
+  /** refreshCopies for many deals, touching only those that have posted copies (one query to find them). */
+  async refreshCopiesOf(dealIds: readonly string[]): Promise<number> {
+    let updated = 0;
+    for (let i = 0; i < dealIds.length; i += 1_000) {
+      const posted = await this.services.db.prisma.cardPost.findMany({
+        where: { dealId: { in: dealIds.slice(i, i + 1_000) } },
+        select: { dealId: true },
+        distinct: ['dealId'],
+      });
+      for (const { dealId } of posted) updated += await this.refreshCopies(dealId);
+    }
+    return updated;
+  }
+
   /** Brings every posted copy of the deal's card to its current state. Failures are logged, never thrown. */
   async refreshCopies(dealId: string, except?: { conversationId?: string; activityId?: string }): Promise<number> {
     const posts = await this.services.db.prisma.cardPost.findMany({ where: { dealId } });

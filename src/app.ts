@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): App {
   // Issue 5: referral intake, routing, expiry and the sender-notification outbox.
   const router = new ReferralRouter(botServices);
   const sweeper = new ExpirySweeper(services, {
-    expired: (dealId) => botServices.publisher.refreshCopies(dealId),
+    expired: (dealIds) => botServices.publisher.refreshCopiesOf(dealIds),
     remind: (dealId, daysLeft) => router.remind(dealId, daysLeft),
   });
   registerReferralRoutes(server, { config, logger, intake: new ReferralIntake(services, (dealId) => router.announce(dealId)) });

@@ -119,6 +119,26 @@ function referralStateRefusal(deal: DealState, now?: Date): Refusal | null {
   }
 }
 
+/**
+ * R17 as data, for set-based sweeps over many referrals at once: which deals are due, and the state an expired one
+ * takes. `guard('expire')` and `applyExpire` say the same for one deal; tests/domain keeps the two in step.
+ */
+export const EXPIRY = {
+  dueStatus: 'New',
+  expired: { status: 'Closed', substatus: 'Expired' },
+  event: 'ReferralExpired',
+  notify: 'expired',
+} as const satisfies {
+  dueStatus: DealState['status'];
+  expired: Pick<DealState, 'status' | 'substatus'>;
+  event: EventType;
+  notify: NonNullable<Effects['notifySender']>;
+};
+
+export function isDueForExpiry(deal: Pick<DealState, 'status' | 'expiresAt'>, now: Date): boolean {
+  return deal.status === EXPIRY.dueStatus && !!deal.expiresAt && deal.expiresAt.getTime() <= now.getTime();
+}
+
 /** R19–R21: moves on a deal being worked need it to be active. */
 function activeRefusal(deal: DealState): Refusal | null {
   if (deal.status === 'Closed') return refuse('DEAL_CLOSED', { substatus: SUBSTATUS_LABEL[deal.substatus] });
@@ -149,7 +169,7 @@ export function guard(deal: DealState, name: CommandName, actor: Actor, ctx: Con
       if (actor.kind !== 'system') return refuse('SYSTEM_ONLY');
       const state = referralStateRefusal(deal);
       if (state) return state;
-      if (!deal.expiresAt || deal.expiresAt.getTime() > ctx.now.getTime()) return refuse('NOT_DUE');
+      if (!isDueForExpiry(deal, ctx.now)) return refuse('NOT_DUE');
       return null;
     }
     case 'edit':

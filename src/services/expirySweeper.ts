@@ -1,19 +1,19 @@
-import { SYSTEM } from '../domain';
+import { expireDueBatch } from '../store/expiry';
 import type { Services } from './services';
 
 /**
  * R17: closes referrals nobody answered in time as Closed / Expired and posts reminders before that.
  *
- * Safe with several instances: expiry goes through the store's `execute` (optimistic version, one transaction that
- * also writes the sender's notification), so when two instances expire the same deal one wins and the other is
- * refused; a reminder is claimed by a conditional update on `remindersSent` before it is posted, so each is sent once.
+ * Safe with several instances: expiry claims due referrals in batches with FOR UPDATE SKIP LOCKED (src/store/expiry.ts,
+ * one transaction per batch that also writes the senders' notifications), so no deal is expired or notified twice;
+ * a reminder is claimed by a conditional update on `remindersSent` before it is posted, so each is sent once.
  */
 
 const DAY_MS = 86_400_000;
 
 export interface SweepHooks {
-  /** After a deal expired: bring its posted cards up to date. */
-  expired(dealId: string): Promise<unknown>;
+  /** After a batch of deals expired: bring their posted cards up to date. */
+  expired(dealIds: string[]): Promise<unknown>;
   /** Post the reminder "expires in N days". */
   remind(dealId: string, daysLeft: number): Promise<unknown>;
 }
@@ -30,7 +30,7 @@ export class ExpirySweeper {
   constructor(
     private readonly services: Services,
     private readonly hooks: SweepHooks,
-    private readonly batchSize = 50,
+    private readonly batchSize = 2_000,
   ) {}
 
   private get prisma() {
@@ -45,23 +45,15 @@ export class ExpirySweeper {
 
   private async expireDue(now: Date): Promise<string[]> {
     const done: string[] = [];
-    const tried = new Set<string>();
     for (;;) {
-      const due = await this.prisma.deal.findMany({
-        where: { status: 'New', expiresAt: { lte: now }, id: { notIn: [...tried] } },
-        select: { id: true },
-        orderBy: { expiresAt: 'asc' },
-        take: this.batchSize,
-      });
-      for (const { id } of due) {
-        tried.add(id);
-        const result = await this.services.deals.execute(id, { type: 'expire' }, SYSTEM, { now });
-        // Refused = answered or expired by someone else in the meantime; nothing to do.
-        if (!result.ok) continue;
-        done.push(id);
-        await this.hooks.expired(id).catch((err: unknown) => this.services.logger.warn({ err, dealId: id }, 'could not update the cards of an expired referral'));
+      const batch = await expireDueBatch(this.prisma, now, this.batchSize);
+      done.push(...batch);
+      if (batch.length) {
+        await this.hooks
+          .expired(batch)
+          .catch((err: unknown) => this.services.logger.warn({ err, count: batch.length }, 'could not update the cards of expired referrals'));
       }
-      if (due.length < this.batchSize) return done;
+      if (batch.length < this.batchSize) return done;
     }
   }
 

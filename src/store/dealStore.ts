@@ -580,11 +580,16 @@ export async function appendEvents(
 }
 
 /** R28: what the sender's callback receives, in Partner Center's words. */
-function senderNotification(row: DealRow & { senderReferralId: string | null }, deal: DealState, kind: 'declined' | 'expired', now: Date) {
+export function senderNotification(
+  referral: { id: string; senderReferralId: string | null },
+  deal: Pick<DealState, 'name' | 'status' | 'substatus' | 'closeReason' | 'closeMessage' | 'closedByName'>,
+  kind: 'declined' | 'expired',
+  now: Date,
+) {
   return {
     event: kind === 'declined' ? 'referral.declined' : 'referral.expired',
-    referralId: row.senderReferralId,
-    dealId: row.id,
+    referralId: referral.senderReferralId,
+    dealId: referral.id,
     name: deal.name,
     status: deal.status,
     substatus: deal.substatus,
