@@ -97,6 +97,31 @@ export function mutableColumns(deal: DealState, now: Date): Prisma.DealUnchecked
   };
 }
 
+/** The columns of a new deal that come from its decided state (creation and intake add their own). */
+export function newDealColumns(deal: DealState) {
+  return {
+    direction: deal.direction,
+    type: deal.type,
+    status: deal.status,
+    substatus: deal.substatus,
+    stage: deal.stage,
+    name: deal.name,
+    value: deal.value,
+    currency: deal.currency,
+    closeDate: fromDateOnly(deal.closeDate),
+    crmId: deal.crmId,
+    campaignId: deal.campaignId,
+    locationId: deal.locationId,
+    assessmentType: deal.assessmentType,
+    assessmentLocation: deal.assessmentLocation,
+    solutions: deal.solutions as unknown as Prisma.InputJsonValue,
+    createdById: deal.createdById,
+    acceptedById: deal.acceptedById,
+    acceptedByName: deal.acceptedByName,
+    expiresAt: deal.expiresAt,
+  } satisfies Partial<Prisma.DealUncheckedCreateInput>;
+}
+
 export function registrationColumns(r: RegistrationState) {
   return {
     status: r.status,

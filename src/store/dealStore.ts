@@ -26,7 +26,7 @@ import {
   type Substatus,
 } from '../domain';
 import { searchKey } from './searchKey';
-import { dealInclude, fromDateOnly, mutableColumns, registrationColumns, toDealState, type DealRow } from './dealMapping';
+import { dealInclude, fromDateOnly, mutableColumns, newDealColumns, registrationColumns, toDealState, type DealRow } from './dealMapping';
 
 /**
  * The deal repository. Every command runs in one transaction: read, decide in src/domain, write the deal with
@@ -353,21 +353,7 @@ export class DealStore {
       const keepContact = data.contact.consent;
       const row = await tx.deal.create({
         data: {
-          direction: deal.direction,
-          type: deal.type,
-          status: deal.status,
-          substatus: deal.substatus,
-          stage: deal.stage,
-          name: deal.name,
-          value: deal.value,
-          currency: deal.currency,
-          closeDate: fromDateOnly(deal.closeDate),
-          crmId: deal.crmId,
-          campaignId: deal.campaignId,
-          locationId: deal.locationId,
-          assessmentType: deal.assessmentType,
-          assessmentLocation: deal.assessmentLocation,
-          solutions: deal.solutions as unknown as Prisma.InputJsonValue,
+          ...newDealColumns(deal),
           customerId: data.customerId,
           // R7: no contact detail is kept without the customer's consent.
           contactName: keepContact ? (data.contact.name ?? null) : null,
@@ -375,10 +361,7 @@ export class DealStore {
           contactEmail: keepContact ? (data.contact.email ?? null) : null,
           contactConsent: keepContact,
           specialistNote: data.specialistNote ?? null,
-          createdById: deal.createdById,
           createdByName: actor.name,
-          acceptedById: deal.acceptedById,
-          acceptedByName: deal.acceptedByName,
           acceptedAt: ctx.now,
           createdAt: ctx.now,
           updatedAt: ctx.now,
@@ -422,18 +405,7 @@ export class DealStore {
         const customerId = await upsertCustomer(tx, referral.customer);
         const row = await tx.deal.create({
           data: {
-            direction: deal.direction,
-            type: deal.type,
-            status: deal.status,
-            substatus: deal.substatus,
-            stage: deal.stage,
-            name: deal.name,
-            value: deal.value,
-            currency: deal.currency,
-            closeDate: fromDateOnly(deal.closeDate),
-            locationId: deal.locationId,
-            assessmentType: deal.assessmentType,
-            solutions: deal.solutions as unknown as Prisma.InputJsonValue,
+            ...newDealColumns(deal),
             customerId,
             contactName: referral.contact?.name ?? null,
             contactPhone: referral.contact?.phone ?? null,
@@ -452,7 +424,6 @@ export class DealStore {
             inviteNotes: referral.inviteNotes ?? null,
             createdAt: referral.deal.createdAt,
             receivedAt: ctx.now,
-            expiresAt: deal.expiresAt,
             updatedAt: ctx.now,
             ...(referral.notes ? { notes: { create: { text: referral.notes, authorName: referral.sender.name, createdAt: ctx.now } } } : {}),
           },

@@ -1,20 +1,8 @@
 import { adminPanelCard, bootstrapOfferCard, locationsListCard, noRoleCard, peopleListCard, type AdminPanelInput } from '../../cards/adminCard';
 import type { Locale } from '../../cards/i18n';
+import { rendererProblems } from '../helpers/adaptiveCards';
 import { cardText } from '../helpers/teams';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
-
-/** The admin cards parse and validate in the official renderer (1.5, unique input ids, no empty choice sets). */
-function rendererProblems(json: object): string[] {
-  const card = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  card.parse(json, context);
-  const out: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) out.push(`parse: ${context.getEventAt(i).message}`);
-  for (const e of card.validateProperties().validationEvents) out.push(`validate: ${e.message}`);
-  return out;
-}
 
 const full: AdminPanelInput = {
   locations: [

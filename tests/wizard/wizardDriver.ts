@@ -1,3 +1,4 @@
+import { rendererProblems } from '../helpers/adaptiveCards';
 import type { ConnectorCall } from '../helpers/connectorStub';
 import { adaptiveCards, cardAction, cardText, message, type ChatKind, type TeamsUser } from '../helpers/teams';
 import type { TestApp } from '../helpers/testApp';
@@ -123,17 +124,9 @@ export class WizardDriver {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
-
 /** What the official renderer (parse + validate) objects to, plus size and unbound `${…}` left in the JSON. */
 export function cardProblems(json: object): string[] {
-  const card = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  card.parse(json, context);
-  const out: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) out.push(`parse: ${context.getEventAt(i).message}`);
-  for (const e of card.validateProperties().validationEvents) out.push(`validate: ${e.message}`);
+  const out = rendererProblems(json);
   const text = JSON.stringify(json);
   if (text.length > 80 * 1024) out.push(`too big: ${text.length} bytes`);
   if (text.includes('${')) out.push('unbound template expression');
