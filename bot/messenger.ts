@@ -1,9 +1,12 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Prisma, PrismaClient } from '@prisma/client';
+import type { Logger } from '../src/log';
+import { ConnectorGaveUp, DEFAULT_CONNECTOR_RETRY, tameConnectorClient, withConnectorRetry, type ConnectorRetryPolicy } from './connectorRetry';
 
 /**
  * Proactive messaging: remembers every conversation the bot has been in, and sends or updates messages there
- * outside of a user's turn (referral cards, updates of posted deal cards).
+ * outside of a user's turn (referral cards, updates of posted deal cards). Those calls are retried by one deliberate
+ * layer (bot/connectorRetry.ts): bounded attempts, backoff, Retry-After, a timeout per attempt.
  */
 export class Messenger {
   constructor(
@@ -11,7 +14,14 @@ export class Messenger {
     private readonly prisma: PrismaClient,
     /** The bot's app id ('' in local mode). */
     private readonly appId: string,
+    private readonly logger?: Logger,
   ) {}
+
+  /** How proactive calls are retried (tests shorten it). */
+  retry: ConnectorRetryPolicy = { ...DEFAULT_CONNECTOR_RETRY };
+
+  /** The connector asked (Retry-After) for a longer pause than we wait in place: no proactive call before then. */
+  private pausedUntil = 0;
 
   /** Conversations saved by this process, with what was saved: an unchanged reference is not written again. */
   private readonly saved = new Map<string, string>();
@@ -46,38 +56,52 @@ export class Messenger {
     return row ? (row.reference as unknown as Partial<ConversationReference>) : null;
   }
 
-  /** Sends an activity into a remembered conversation; returns the new message id. Throws on connector errors. */
-  async send(conversationId: string, activity: Partial<Activity>): Promise<string> {
+  /**
+   * One proactive turn in the conversation, on a connector client without the SDK's own retries, under our retry
+   * policy. The adapter hands errors inside a turn to onTurnError and returns normally; they are caught here so
+   * callers see the connector's answer (403 = the bot was removed from that conversation).
+   */
+  private async proactive<T>(conversationId: string, what: string, act: (ctx: TurnContext) => Promise<T>): Promise<T> {
     const reference = await this.reference(conversationId);
     if (!reference) throw new Error(`Unknown conversation ${conversationId}`);
-    let id = '';
-    // The adapter hands errors inside a turn to onTurnError and returns normally; catch here so callers see the
-    // connector's answer (403 = the bot was removed from that conversation).
-    let failure: unknown;
-    await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
-      try {
-        const sent = await ctx.sendActivity(activity);
-        id = sent?.id ?? '';
-      } catch (err) {
-        failure = err;
+    const policy = this.retry;
+    const pause = this.pausedUntil - Date.now();
+    if (pause > 0) throw new ConnectorGaveUp(new Error(`Bot Connector asked to wait ${Math.ceil(pause / 1000)} s more`), 0, pause);
+    return withConnectorRetry(
+      async () => {
+        let result: { value: T } | undefined;
+        let failure: unknown;
+        await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
+          tameConnectorClient(ctx.turnState.get(this.adapter.ConnectorClientKey), policy.timeoutMs);
+          try {
+            result = { value: await act(ctx) };
+          } catch (err) {
+            failure = err;
+          }
+        });
+        if (failure || !result) throw failure ?? new Error(`${what}: the proactive turn did not run`);
+        return result.value;
+      },
+      policy,
+      ({ attempt, delayMs, err }) =>
+        this.logger?.warn({ err, conversationId, attempt, delayMs }, `Bot Connector ${what} failed; retrying`),
+    ).catch((err: unknown) => {
+      if (err instanceof ConnectorGaveUp && err.retryAfterMs !== undefined) {
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + err.retryAfterMs);
       }
+      throw err;
     });
-    if (failure) throw failure;
-    return id;
+  }
+
+  /** Sends an activity into a remembered conversation; returns the new message id. Throws on connector errors. */
+  async send(conversationId: string, activity: Partial<Activity>): Promise<string> {
+    return this.proactive(conversationId, 'send', async (ctx) => (await ctx.sendActivity(activity))?.id ?? '');
   }
 
   /** Replaces a message the bot posted earlier (every copy of a deal card follows the deal). */
   async update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
-    const reference = await this.reference(conversationId);
-    if (!reference) throw new Error(`Unknown conversation ${conversationId}`);
-    let failure: unknown;
-    await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
-      try {
-        await ctx.updateActivity({ ...activity, id: activityId, conversation: reference.conversation } as Partial<Activity>);
-      } catch (err) {
-        failure = err;
-      }
+    await this.proactive(conversationId, 'update', async (ctx) => {
+      await ctx.updateActivity({ ...activity, id: activityId, conversation: ctx.activity.conversation } as Partial<Activity>);
     });
-    if (failure) throw failure;
   }
 }

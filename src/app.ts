@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const adapter = createAdapter(config, logger);
   const services = createServices(config, deps.db, logger);
-  const messenger = new Messenger(adapter, deps.db.prisma, config.MicrosoftAppId ?? '');
+  const messenger = new Messenger(adapter, deps.db.prisma, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   const bot = new CosellBot(botServices);
   const server = createServer({ ...deps, adapter, bot });
@@ -90,7 +90,9 @@ export function createApp(deps: AppDeps): App {
     expired: (dealIds) => botServices.publisher.refreshCopiesOf(dealIds),
     remind: (dealId, daysLeft) => router.remind(dealId, daysLeft),
   });
-  registerReferralRoutes(server, { config, logger, intake: new ReferralIntake(services, (dealId) => router.announce(dealId)) });
+  // A referral whose card could not be posted is announced again at each sweep, backing off from the interval.
+  const intake = new ReferralIntake(services, (dealId) => router.announce(dealId), { retryBaseMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
+  registerReferralRoutes(server, { config, logger, intake });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
   // Issue 7: the deals API (API_CLIENTS) and its OpenAPI document; API changes refresh posted cards like clicks.
   registerDealsApi(server, {
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): App {
         server.listen(config.PORT, config.HOST, () => {
           http.off('error', onError);
           sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);
+          intake.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           services.outbox.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           resolve({ port: (http.address() as AddressInfo).port });
         });
@@ -126,7 +129,7 @@ export function createApp(deps: AppDeps): App {
     },
     close() {
       closing ??= (async () => {
-        await Promise.all([sweeper.stop(), services.outbox.stop()]);
+        await Promise.all([sweeper.stop(), services.outbox.stop(), intake.stop()]);
         if (!http.listening) return;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();

@@ -75,6 +75,11 @@ export interface ConnectorStub {
   /** The next `count` calls are answered only after `ms` (a slow connector; failures still apply). */
   delayNext(count: number, ms: number): void;
   /**
+   * The next `count` calls are never answered and never processed (a connector that lost the request): the bot's
+   * own timeout has to end them. Recorded in `failed` with status 0.
+   */
+  hangNext(count: number): void;
+  /**
    * Teams members the stub knows, by Teams user id (`29:…`): GET /v3/conversations/:id/members/:userId answers
    * with the member (as TeamsInfo.getMember reads it), or 404 MemberNotFound for anyone not listed. Lookups are
    * recorded in `memberLookups`, not in `calls`, and never consume injected failures or delays.
@@ -151,6 +156,7 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   const failed: ConnectorCall[] = [];
   const failures: InjectedFailure[] = [];
   const delays: number[] = [];
+  let hangs = 0;
   const watchers = new Set<(call: ConnectorCall) => void>();
   const members = new Map<string, TeamsMember>();
   const memberLookups: { conversationId: string; userId: string; status: number }[] = [];
@@ -184,7 +190,9 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     const activityId = m[2] !== undefined ? decodeURIComponent(m[2]) : undefined;
     const id = r.kind === 'update' && activityId ? activityId : newActivityId();
     const activity = (r.kind === 'createConversation' ? (body.activity ?? {}) : body) as BotActivity;
-    const failure = failures.shift();
+    const hang = hangs > 0;
+    if (hang) hangs--;
+    const failure = hang ? undefined : failures.shift();
     const call: ConnectorCall = {
       kind: r.kind,
       method,
@@ -195,8 +203,13 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
       activity,
       body,
       headers: req.headers,
-      status: failure?.status ?? (r.kind === 'createConversation' ? 201 : 200),
+      status: hang ? 0 : (failure?.status ?? (r.kind === 'createConversation' ? 201 : 200)),
     };
+
+    if (hang) {
+      failed.push(call);
+      return; // no answer; the connection stays open until the caller gives up or the stub closes
+    }
 
     if (failure) {
       failed.push(call);
@@ -257,8 +270,12 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     delayNext(count, ms) {
       for (let i = 0; i < count; i++) delays.push(ms);
     },
+    hangNext(count) {
+      hangs += count;
+    },
     reset() {
       delays.length = 0;
+      hangs = 0;
       calls.length = 0;
       failed.length = 0;
       failures.length = 0;
