@@ -3,7 +3,7 @@ import { createApp } from '../src/app';
 import { isLocalMode, loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { openDatabase } from '../src/store/database';
-import { seedDemo, type DemoUser } from './seed';
+import { seedDemoWithDirectory, type DemoUser } from './seed';
 
 /**
  * `npm run playground`: try the bot without a Microsoft 365 tenant. Starts the bot (embedded database, demo data) and
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   }
   const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 56150);
   const db = await openDatabase({ url: config.DATABASE_URL });
-  const seeded = await seedDemo(db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] }).catch(async (err: unknown) => {
+  const seeded = await seedDemoWithDirectory(db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] }, logger).catch(async (err: unknown) => {
     await db.close();
     throw err;
   });

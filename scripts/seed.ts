@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { RoleSchema, type Actor, type Command, type PersonActor } from '../src/domain';
 import { loadConfig } from '../src/config';
 import { domainConfigOf } from '../src/services/services';
+import { silentLogger, type Logger } from '../src/log';
+import { loadDemoCustomersIfEmpty } from '../src/store/customers';
 import { openDatabase, type Database } from '../src/store/database';
 import { DealStore, upsertCustomer, type CustomerData, type IncomingReferral } from '../src/store/dealStore';
 import { PeopleStore, actorOf } from '../src/store/people';
@@ -40,12 +42,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { aadObjectId: 'demo-hana', name: 'Hana Kobayashi', email: 'hana.kobayashi@contoso.example', role: 'user', locations: [OSAKA] },
 ];
 
+// DUNS numbers outside the demo directory's (prisma/demo/customers.csv numbers JP companies 690000001…, US ones
+// 10…): customers are upserted on DUNS, so a shared number would hang these deals on a directory company.
 const CUSTOMERS = {
-  fabrikam: { name: 'Fabrikam Japan KK', city: 'Tokyo', country: 'JP', duns: '690000001' },
-  northwind: { name: 'Northwind Traders KK', city: 'Osaka', country: 'JP', duns: '690000002' },
-  tailspin: { name: 'Tailspin Toys 株式会社', city: 'Tokyo', country: 'JP', duns: '690000003' },
-  wingtip: { name: 'Wingtip Toys', city: 'Seattle', state: 'WA', country: 'US', duns: '690000004' },
-  adatum: { name: 'A. Datum Corporation', city: 'Osaka', country: 'JP', duns: '690000005' },
+  fabrikam: { name: 'Fabrikam Japan KK', city: 'Tokyo', country: 'JP', duns: '699000001' },
+  northwind: { name: 'Northwind Traders KK', city: 'Osaka', country: 'JP', duns: '699000002' },
+  tailspin: { name: 'Tailspin Toys 株式会社', city: 'Tokyo', country: 'JP', duns: '699000003' },
+  wingtip: { name: 'Wingtip Toys', city: 'Seattle', state: 'WA', country: 'US', duns: '699000004' },
+  adatum: { name: 'A. Datum Corporation', city: 'Osaka', country: 'JP', duns: '699000005' },
 } satisfies Record<string, CustomerData>;
 
 const DAY = 86_400_000;
@@ -169,12 +173,21 @@ export async function seedDemo(prisma: PrismaClient, domain = domainConfigOf(loa
   return { locations, users, customers, deals: dealCount, added };
 }
 
+/**
+ * The demo data on a database that also gets the demo customer directory, as `npm start` gives a fresh database.
+ * The directory is loaded only while empty, so it comes first: seeded after the demo deals it would never load.
+ */
+export async function seedDemoWithDirectory(prisma: PrismaClient, domain = domainConfigOf(loadConfig({})), opts: SeedOptions = {}, logger: Logger = silentLogger()): Promise<SeedSummary> {
+  await loadDemoCustomersIfEmpty(prisma, logger);
+  return seedDemo(prisma, domain, opts);
+}
+
 /** Opens the database (taking the data-directory lock, as the server does), seeds it, closes it. */
 export async function openAndSeed(url: string, opts: SeedOptions = {}): Promise<SeedSummary> {
   const config = loadConfig();
   const db: Database = await openDatabase({ url });
   try {
-    return await seedDemo(db.prisma, domainConfigOf(config), opts);
+    return await seedDemoWithDirectory(db.prisma, domainConfigOf(config), opts);
   } finally {
     await db.close();
   }

@@ -113,6 +113,7 @@ export const configSchema = z
     REFERRAL_RESPONSE_DAYS: withDefault(integer(1, 365), '14'),
     REFERRAL_REMINDER_DAYS: withDefault(reminderDays, '3,1'),
     SWEEP_INTERVAL_SECONDS: withDefault(integer(1, 86_400), '60'),
+    NOTIFY_RETRY_SECONDS: withDefault(integer(1, 86_400), '30'),
     REFERRALS_API_TOKEN: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
       z.string().trim().min(16, 'must be at least 16 characters (it guards the referral intake API)').optional(),
@@ -165,6 +166,11 @@ const VARIABLES: readonly ConfigVariable[] = [
   { name: 'REFERRAL_RESPONSE_DAYS', default: '14', description: 'Days a received referral stays open before it expires.' },
   { name: 'REFERRAL_REMINDER_DAYS', default: '3,1', description: 'Days before expiry at which reminders are posted (comma list).' },
   { name: 'SWEEP_INTERVAL_SECONDS', default: '60', description: 'How often expiry, reminders and the outbox are processed.' },
+  {
+    name: 'NOTIFY_RETRY_SECONDS',
+    default: '30',
+    description: 'Wait after a failed delivery of a sender notification; doubles with each failure, at most 1 h (6 attempts).',
+  },
   {
     name: 'REFERRALS_API_TOKEN',
     default: undefined,

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       REFERRAL_RESPONSE_DAYS: 14,
       REFERRAL_REMINDER_DAYS: [3, 1],
       SWEEP_INTERVAL_SECONDS: 60,
+      NOTIFY_RETRY_SECONDS: 30,
       REFERRALS_API_TOKEN: undefined,
       BOOTSTRAP_ADMINS: [],
       COSELL_SOLUTIONS: ['Azure Migration', 'Data and AI', 'Microsoft 365 Copilot', 'Security', 'Dynamics 365', 'Azure Virtual Desktop'],

@@ -1,5 +1,5 @@
 import { formatMoney } from '../../cards/dealCard';
-import { CreateDealSchema, DEAL_TYPE_LABEL, DealTypeSchema, createRefusal, fieldError, fieldErrorsOf, futureDate } from '../../src/domain';
+import { AmountSchema, CreateDealSchema, DEAL_TYPE_LABEL, DealTypeSchema, createRefusal, fieldError, fieldErrorsOf, futureDate } from '../../src/domain';
 import { entriesOf, errorsFrom, scopeLocations, tr } from './stepHelpers';
 import type { Errors, StepContext, StepDef } from './wizardTypes';
 
@@ -87,7 +87,8 @@ export const detailsStep: StepDef = {
       name: d.name?.trim() ?? '',
       type: type.success ? DEAL_TYPE_LABEL[type.data][ctx.locale] : '',
       location: locations.find((l) => l.id === d.locationId)?.name ?? d.locationId ?? '',
-      value: formatMoney(Number(String(d.value).replace(/[,\s_]/g, '')), (d.currency ?? '').toUpperCase(), ctx.locale),
+      // The domain's reading of the amount (it also folds full-width digits), not a second parser.
+      value: formatMoney(AmountSchema.safeParse(d.value).data ?? NaN, (d.currency ?? '').toUpperCase(), ctx.locale),
       closeDate: d.closeDate ?? '',
     });
   },

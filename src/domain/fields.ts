@@ -75,6 +75,8 @@ export const EmailSchema = z
 const PHONE_CHARS = /^\+?[0-9 ()\-.]+$/;
 export const PhoneSchema = z
   .string(e('required'))
+  // A Japanese IME types full-width digits and hyphens (０３－１２３４): NFKC makes them the ASCII ones.
+  .normalize('NFKC')
   .trim()
   .min(1, e('required'))
   .max(30, { error: 'tooLong' })
@@ -117,9 +119,12 @@ export const DunsSchema = z
 /** Largest amount accepted: Decimal(18,2) holds 16 integer digits; keep a margin. */
 export const MAX_AMOUNT = 1e13;
 
-/** A positive money amount with at most two decimals. Accepts numbers and numeric strings ("1,200.50"). */
+/**
+ * A positive money amount with at most two decimals. Accepts numbers and numeric strings ("1,200.50"), also typed
+ * full-width by a Japanese IME ("１，２００．５０", NFKC-folded).
+ */
 export const AmountSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.replace(/[,\s_]/g, ''))) : v),
+  (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.normalize('NFKC').replace(/[,\s_]/g, ''))) : v),
   z
     .number({ error: (issue) => (issue.input === undefined ? 'required' : 'notANumber') })
     .refine((n) => Number.isFinite(n), e('notANumber'))

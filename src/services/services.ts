@@ -39,6 +39,6 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     people: new PeopleStore(db.prisma),
     admin: new AdminService(db.prisma),
     bootstrap: new Bootstrap(db.prisma, config, logger),
-    outbox: new Outbox(db.prisma, logger),
+    outbox: new Outbox(db.prisma, logger, { baseDelayMs: config.NOTIFY_RETRY_SECONDS * 1000 }),
   };
 }

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DEMO_LOCATIONS, seedDemo } from '../../scripts/seed';
+import { DEMO_LOCATIONS, seedDemo, seedDemoWithDirectory } from '../../scripts/seed';
+import { demoCustomersFile } from '../../src/store/customers';
 import { openDatabase, type Database } from '../../src/store/database';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -83,6 +84,31 @@ describe('demo data', () => {
   });
 });
 
+describe('demo data with the demo customer directory (npm run seed / npm run playground on a fresh database)', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({ url: 'memory://' });
+  });
+  afterAll(() => db?.close());
+
+  test('the directory is loaded, and the demo deals keep their own customers rather than a directory company', async () => {
+    await seedDemoWithDirectory(db.prisma);
+    const directory = fs.readFileSync(demoCustomersFile(), 'utf8').trim().split('\n').length - 1;
+    expect(await db.prisma.customer.count()).toBe(directory + 5);
+    // A directory company the wizard can find in Japanese, unchanged.
+    const hayate = await db.prisma.customer.findFirstOrThrow({ where: { name: 'ハヤテ建設株式会社' } });
+    expect([hayate.city, hayate.duns]).toEqual(['Yokohama', '690000001']);
+    const deals = await db.prisma.deal.findMany({ include: { customer: true } });
+    expect(deals.length).toBe(11);
+    expect(new Set(deals.map((d) => d.customer.name))).toEqual(
+      new Set(['Fabrikam Japan KK', 'Northwind Traders KK', 'Tailspin Toys 株式会社', 'Wingtip Toys', 'A. Datum Corporation']),
+    );
+    // Seeding again adds nothing.
+    expect((await seedDemoWithDirectory(db.prisma)).added).toBe(0);
+    expect(await db.prisma.customer.count()).toBe(directory + 5);
+  });
+});
+
 describe('npm run seed', () => {
   const run = promisify(execFile);
 
@@ -108,7 +134,8 @@ describe('npm run seed', () => {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: dataDir },
       });
-      expect(stdout).toMatch(/3 locations, 3 users, 5 customers, 11 deals \(11 new\)/);
+      // The demo customer directory is loaded too (on a fresh database), before the five demo customers.
+      expect(stdout).toMatch(/3 locations, 3 users, (2\d\d) customers, 11 deals \(11 new\)/);
     } finally {
       await held.close();
       fs.rmSync(dir, { recursive: true, force: true });
