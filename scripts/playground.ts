@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { COMMANDS } from '../bot/commands';
+import { localeOf } from '../cards/i18n';
 import { createApp } from '../src/app';
 import { isLocalMode, loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { openDatabase } from '../src/store/database';
+import { PlaygroundLocale, startLocaleRelay, type LocaleRelay } from './localeRelay';
 import { seedDemoWithDirectory, type DemoUser } from './seed';
 
 /**
  * `npm run playground`: try the bot without a Microsoft 365 tenant. Starts the bot (embedded database, demo data) and
  * the Microsoft 365 Agents Playground — a local Teams-like web client that renders the bot's Adaptive Cards — and
- * prints the address to open. Ctrl-C stops both.
+ * prints the address to open. Ctrl-C stops both. PLAYGROUND_LOCALE (e.g. ja-JP) puts the locale relay between the
+ * playground and the bot, so the bot is spoken to as by a Teams client in that language (the playground itself
+ * always sends en-US).
  */
 
 /**
@@ -81,6 +86,11 @@ async function main(): Promise<void> {
     throw Object.assign(new Error('npm run playground runs the bot in local mode: unset MicrosoftAppId (and its password) first.'), { code: 'CONFIG_INVALID' });
   }
   const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 56150);
+  const clientLocale = process.env.PLAYGROUND_LOCALE ? PlaygroundLocale.safeParse(process.env.PLAYGROUND_LOCALE) : undefined;
+  if (clientLocale && !clientLocale.success) {
+    const why = clientLocale.error.issues[0]?.message ?? 'invalid';
+    throw Object.assign(new Error(`PLAYGROUND_LOCALE=${process.env.PLAYGROUND_LOCALE}: ${why}`), { code: 'CONFIG_INVALID' });
+  }
   const db = await openDatabase({ url: config.DATABASE_URL });
   const seeded = await seedDemoWithDirectory(db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] }, logger).catch(async (err: unknown) => {
     await db.close();
@@ -93,7 +103,15 @@ async function main(): Promise<void> {
     throw err;
   });
   const endpoint = `http://localhost:${port}/api/messages`;
-  const playground = await startAgentsPlayground(endpoint, playgroundPort, { log: (line) => logger.debug({ playground: line }) }).catch(async (err: unknown) => {
+  const relay: LocaleRelay | undefined = clientLocale
+    ? await startLocaleRelay(endpoint, clientLocale.data).catch(async (err: unknown) => {
+        await app.close();
+        await db.close();
+        throw err;
+      })
+    : undefined;
+  const playground = await startAgentsPlayground(relay?.endpoint ?? endpoint, playgroundPort, { log: (line) => logger.debug({ playground: line }) }).catch(async (err: unknown) => {
+    await relay?.close();
     await app.close();
     await db.close();
     throw err;
@@ -101,8 +119,14 @@ async function main(): Promise<void> {
 
   console.log('');
   console.log(`  Bot:               ${endpoint}  (database: ${db.kind} at ${db.where})`);
+  if (relay && clientLocale?.data) {
+    console.log(`  Locale relay:      ${relay.endpoint}  (every activity sent as locale ${clientLocale.data.locale}, country ${clientLocale.data.country})`);
+  }
   console.log(`  Agents Playground: ${playground.url}   <- open this in your browser`);
-  console.log(`  You chat as ${PLAYGROUND_USER.name} (Referrals admin). Type "new deal", "deals", "pipeline" or "help".`);
+  // The commands in the language the bot will answer in.
+  const lang = localeOf(clientLocale?.data.locale ?? 'en-US');
+  const [newDeal, deals, pipeline, help] = (['newDeal', 'deals', 'pipeline', 'help'] as const).map((id) => `"${COMMANDS.find((c) => c.id === id)?.[lang] ?? id}"`);
+  console.log(`  You chat as ${PLAYGROUND_USER.name} (Referrals admin). Type ${newDeal}, ${deals}, ${pipeline} or ${help}.`);
   console.log('  Ctrl-C stops both.');
   console.log('');
 
@@ -112,6 +136,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ reason }, 'stopping the playground and the bot');
     await playground.stop();
+    await relay?.close();
     await app.close();
     await db.close();
     process.exit(0);

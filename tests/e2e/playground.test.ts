@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { PLAYGROUND_USER, startAgentsPlayground, type RunningPlayground } from '../../scripts/playground';
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startTestApp, type TestApp } from '../helpers/testApp';
-import { startLocaleRelay, type LocaleRelay } from './localeRelay';
+import { startLocaleRelay, type LocaleRelay } from '../../scripts/localeRelay';
 
 /**
  * The real thing in a browser: the bot (real app, in-memory database, demo data) behind the Microsoft 365 Agents
@@ -67,7 +67,7 @@ const FLOWS = {
     deal: { name: 'Wingtip migration assessment', location: 'Contoso US – Seattle', value: '250,000', currency: 'USD', notes: '40 VMs to Azure before the lease ends.', where: 'Wingtip HQ, Seattle', contact: 'Jamie Reyes', phone: '+1 206 555 0142', email: 'jamie@wingtiptoys.example', myPhone: '+1 425 555 0100' },
   },
   ja: {
-    // A Teams client set to Japanese in Japan; the playground itself always sends en-US (see localeRelay.ts).
+    // A Teams client set to Japanese in Japan; the playground itself always sends en-US (see scripts/localeRelay.ts).
     client: { locale: 'ja-JP', country: 'JP' },
     welcome: '共同販売取引ボットへようこそ',
     welcomeButton: '新しい取引',
