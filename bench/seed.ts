@@ -58,6 +58,8 @@ export async function seedDeals(url: string, deals: number, workDeals: number): 
         'bench-c-' || (1 + g % 1000), '${admin.id}', 'Bench Admin', '${admin.id}', 'Bench Admin',
         now() - (g || ' seconds')::interval, now(), now() + interval '30 days'
       FROM generate_series(1, ${deals}) g`);
+    // Fresh planner statistics, as autovacuum would have them in production (PGlite has none: the app analyzes).
+    await p.$executeRawUnsafe('ANALYZE');
     const work = await p.deal.findMany({
       where: { name: { startsWith: 'Bench deal ' }, status: 'Active', type: 'solutionAssessment', stage: 'accepted' },
       select: { id: true },

@@ -30,6 +30,7 @@ export async function expireSweepBench(url: string, due: number): Promise<SweepR
         now() - interval '20 days', now() - interval '20 days',
         CASE WHEN g <= ${due} THEN now() - interval '1 hour' ELSE now() + interval '10 days' END, now()
       FROM generate_series(1, ${due * 2}) g`);
+    await p.$executeRawUnsafe('ANALYZE');
     const before = await p.notification.count();
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
     const services = createServices(config, db, silentLogger());

@@ -15,12 +15,24 @@ export interface Turn {
   today: string;
 }
 
+// Building an Intl formatter costs far more than using one; there are few time zones.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(zone: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(zone);
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD. An unknown zone throws here and is not cached.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, f);
+  }
+  return f;
+}
+
 /** The user's local date from the activity's time zone (Teams sends `localTimezone`), else UTC. */
 export function todayFor(activity: { localTimezone?: string; locale?: string }, now = new Date()): string {
   const zone = activity.localTimezone || (localeOf(activity.locale) === 'ja' ? 'Asia/Tokyo' : 'UTC');
   try {
     // en-CA formats as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+    return dayFormat(zone).format(now);
   } catch {
     return now.toISOString().slice(0, 10);
   }

@@ -56,10 +56,21 @@ const NOTICE_STYLE: Record<Notice['kind'], string> = { good: 'good', attention: 
 /** A note longer than this is cut on the card; the History card shows it whole. */
 const NOTE_PREVIEW_CHARS = 600;
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(locale: Locale, currency: string): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'currency', currency });
+    moneyFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatMoney(value: number | string, currency: string, locale: Locale): string {
   const amount = Number(value);
   try {
-    return new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'currency', currency }).format(amount);
+    return moneyFormat(locale, currency).format(amount);
   } catch {
     return `${amount.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US')} ${currency}`;
   }

@@ -18,6 +18,17 @@ ACData.GlobalSettings.getUndefinedFieldValueSubstitutionString = (path: string) 
   return undefined; // keep the default: the expression stays in the text
 };
 
+// A template is parsed once; templates are module-level JSON objects, so the object itself is the key.
+const templates = new WeakMap<object, ACData.Template>();
+function templateOf(json: object): ACData.Template {
+  let template = templates.get(json);
+  if (!template) {
+    template = new ACData.Template(json);
+    templates.set(json, template);
+  }
+  return template;
+}
+
 /**
  * Binds a card template (JSON kept as data under cards/templates) to its data. The result is checked to be an
  * Adaptive Card 1.5 and every field the template names must be in the data, so a renamed field fails loudly in
@@ -28,7 +39,7 @@ export function renderCard<TData extends object>(template: object, data: TData):
   let card: Record<string, unknown>;
   let missing: string[];
   try {
-    card = new ACData.Template(template).expand({ $root: data }) as Record<string, unknown>;
+    card = templateOf(template).expand({ $root: data }) as Record<string, unknown>;
   } finally {
     missing = unboundFields;
     unboundFields = undefined;

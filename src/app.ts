@@ -20,6 +20,9 @@ import { ReferralIntake } from './services/intake';
 import { loadLocationsFile } from './services/locationsFile';
 import type { Database } from './store/database';
 
+/** How often the embedded database refreshes its planner statistics. */
+const ANALYZE_EVERY_MS = 60 * 60 * 1000;
+
 export interface AppDeps {
   config: Config;
   db: Database;
@@ -105,6 +108,7 @@ export function createApp(deps: AppDeps): App {
   const http = server.server;
   const inflight = trackInflight(http);
   let closing: Promise<void> | undefined;
+  let analyzeTimer: NodeJS.Timeout | undefined;
 
   return {
     server,
@@ -123,12 +127,20 @@ export function createApp(deps: AppDeps): App {
           sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           intake.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           services.outbox.start(config.SWEEP_INTERVAL_SECONDS * 1000);
+          if (deps.db.kind === 'pglite') {
+            // PGlite has no autovacuum; PostgreSQL keeps its own statistics fresh.
+            analyzeTimer = setInterval(() => {
+              deps.db.prisma.$executeRawUnsafe('ANALYZE').catch((err: unknown) => logger.warn({ err }, 'ANALYZE failed'));
+            }, ANALYZE_EVERY_MS);
+            analyzeTimer.unref();
+          }
           resolve({ port: (http.address() as AddressInfo).port });
         });
       });
     },
     close() {
       closing ??= (async () => {
+        clearInterval(analyzeTimer);
         await Promise.all([sweeper.stop(), services.outbox.stop(), intake.stop()]);
         if (!http.listening) return;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));

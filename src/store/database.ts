@@ -61,6 +61,8 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     if (opts.migrate !== false) {
       await applyMigrations(pgliteRunner(db));
     }
+    // PGlite has no autovacuum: without fresh statistics the planner misjudges every table that has grown since.
+    await db.exec('ANALYZE');
   } catch (err) {
     // An open PGlite keeps the process alive: close it before giving up.
     await db?.close().catch(() => undefined);

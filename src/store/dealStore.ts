@@ -456,6 +456,8 @@ export class DealStore {
       include: recordInclude,
       orderBy: { number: 'desc' },
       take: limit + 1,
+      // Joined relation loading would build the relations of every matching row before the LIMIT applies.
+      relationLoadStrategy: 'query',
     });
     const items = rows.slice(0, limit).map(toRecord);
     const last = items[items.length - 1];
