@@ -63,7 +63,9 @@ interface Figures {
   echo?: LoadResult;
   card?: LoadResult;
   apiList?: LoadResult;
+  apiListOne?: LoadResult;
   chatList?: LoadResult;
+  chatListOne?: LoadResult;
   intake?: LoadResult;
   rssAfterLists?: number;
   sweep?: SweepResult;
@@ -115,17 +117,22 @@ async function measure(target: DbTarget, stub: ConnectorStub): Promise<Figures> 
 
     console.log(`[${target.kind}] lists`);
     const filters = ['status=Active&$top=20', 'direction=Incoming&status=New&$top=20', 'type=solutionAssessment&stage=accepted&$top=20', 'location=bench-osaka&$top=50', 'q=Bench%20deal%2099&$top=20'];
-    figures.apiList = await runLoad(CLIENTS, SECONDS / 2, async (_c, i) => {
+    const apiList = async (_c: number, i: number) => {
       const res = await fetch(`${base}/api/deals?${filters[i % filters.length]}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
       await res.arrayBuffer();
       return res.status === 200;
-    });
+    };
+    figures.apiList = await runLoad(CLIENTS, SECONDS / 2, apiList);
     const commands = ['deals', 'deals inbound', 'deals type:sa stage:accepted', 'deals location:bench-osaka', 'deals status:active'];
-    figures.chatList = await runLoad(CLIENTS, SECONDS / 2, async (_c, i) => {
+    const chat = async (_c: number, i: number) => {
       const res = await fetch(`${base}/api/messages`, { method: 'POST', headers, body: JSON.stringify(chatMessage(commands[i % commands.length]!, stub.url, i)) });
       await res.arrayBuffer();
       return res.status === 200 || res.status === 201;
-    });
+    };
+    figures.chatList = await runLoad(CLIENTS, SECONDS / 2, chat);
+    // One client at a time: the latency of a list itself, without queueing behind 15 others.
+    figures.apiListOne = await runLoad(1, SECONDS / 4, apiList);
+    figures.chatListOne = await runLoad(1, SECONDS / 4, chat);
     figures.rssAfterLists = bot.rssMb();
 
     console.log(`[${target.kind}] card action`);
@@ -170,12 +177,14 @@ function report(results: Figures[], echo: LoadResult, command: string): string {
   lines.push(`## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, '');
   lines.push(`Machine: ${machine()}. Command: \`${command}\`. ${CLIENTS} concurrent clients, ${SECONDS} s per load, ${DEALS.toLocaleString('en-US')} deals.`, '');
   lines.push('| measure | database | requests/s | p50 ms | p95 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|');
-  row(['echo bot (same stack, no database)', '—', fmt(echo.rps), fmt(echo.p50), fmt(echo.p95), fmt(echo.p99), echo.errors]);
+  row([`echo bot (same stack, no database), ${CLIENTS} clients`, '—', fmt(echo.rps), fmt(echo.p50), fmt(echo.p95), fmt(echo.p99), echo.errors]);
   for (const r of results) {
     for (const [label, f] of [
-      ['card action: complete stage', r.card],
-      ['GET /api/deals with filters', r.apiList],
-      ['`deals` chat command with filters', r.chatList],
+      [`card action: complete stage, ${CLIENTS} clients`, r.card],
+      [`GET /api/deals with filters, ${CLIENTS} clients`, r.apiList],
+      ['GET /api/deals with filters, 1 client', r.apiListOne],
+      [`\`deals\` chat command with filters, ${CLIENTS} clients`, r.chatList],
+      ['`deals` chat command with filters, 1 client', r.chatListOne],
       ['intake → card at connector', r.intake],
     ] as const) {
       if (f) row([label, r.kind, fmt(f.rps), fmt(f.p50), fmt(f.p95), fmt(f.p99), f.errors]);
