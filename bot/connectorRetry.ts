@@ -51,7 +51,7 @@ export class ConnectorGaveUp extends Error {
 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
 
-/** 429, 5xx other than "not implemented", timeouts and dropped connections are worth another try; 4xx are not. */
+/** 429, 5xx other than 501, timeouts and dropped connections are worth another try; 4xx are not. */
 export function isTransient(err: unknown): boolean {
   const status = connectorStatus(err);
   if (status !== undefined) return status === 429 || (status >= 500 && status !== 501 && status !== 505);
