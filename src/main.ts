@@ -1,3 +1,4 @@
+import './quietKnownWarnings';
 import { createApp } from './app';
 import { isLocalMode, loadConfig } from './config';
 import { createLogger } from './log';

@@ -1,4 +1,5 @@
 import { expireDueBatch } from '../store/expiry';
+import { PeriodicJob } from './periodic';
 import type { Services } from './services';
 
 /**
@@ -24,8 +25,6 @@ export interface SweepReport {
 }
 
 export class ExpirySweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
 
   constructor(
     private readonly services: Services,
@@ -86,20 +85,16 @@ export class ExpirySweeper {
     return reminded;
   }
 
+  private readonly job = new PeriodicJob(
+    () => this.runOnce(),
+    (err) => this.services.logger.error({ err }, 'expiry sweep failed'),
+  );
+
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.services.logger.error({ err }, 'expiry sweep failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.job.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { Prisma } from '@prisma/client';
+import { PeriodicJob } from './periodic';
 import type { Result } from '../domain';
 import type { DealRecord, IncomingReferral } from '../store/dealStore';
 import type { Services } from './services';
@@ -42,8 +43,6 @@ const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKn
 
 export class ReferralIntake {
   private readonly opts: AnnounceOptions;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
 
   constructor(
     private readonly services: Services,
@@ -124,20 +123,16 @@ export class ReferralIntake {
     return taken.count === 1 ? lease : null;
   }
 
+  private readonly job = new PeriodicJob(
+    () => this.runOnce(),
+    (err) => this.services.logger.error({ err }, 're-announcing referrals failed'),
+  );
+
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.services.logger.error({ err }, 're-announcing referrals failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.job.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Logger } from '../log';
+import { PeriodicJob } from './periodic';
 
 /**
  * R28: the durable outbox of sender notifications. Decline and expiry write a Notification row in the same transaction
@@ -42,9 +43,6 @@ export type NotificationView = Awaited<ReturnType<Outbox['list']>>[number];
 
 export class Outbox {
   private readonly opts: OutboxOptions;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -116,28 +114,23 @@ export class Outbox {
     }
   }
 
+  private readonly job = new PeriodicJob(
+    () => this.runOnce(),
+    (err) => this.logger.error({ err }, 'outbox dispatch failed'),
+  );
+
   /** Runs a dispatch soon, outside the caller's request (after a decline); overlapping runs are skipped. */
   kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.runOnce()
-      .catch((err: unknown) => this.logger.error({ err }, 'outbox dispatch failed'))
-      .finally(() => (this.running = undefined));
+    this.job.kick();
   }
 
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
+    this.job.start(intervalMs);
   }
 
   /** Stops the timer and waits for a dispatch in progress. */
-  async stop(): Promise<void> {
-    // After shutdown begins, a late kick (from a request still draining) must not start a dispatch.
-    this.stopped = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Notifications by status, newest first (GET /api/notifications). */

@@ -7,7 +7,7 @@ import { startConnectorStub, type ConnectorStub } from '../helpers/connectorStub
 import { invokeBody, postJson, startServerProcess, type ServerProcess } from '../helpers/serverProcess';
 import { pcReferral, startCallbackReceiver, TOKEN } from '../referrals/referralTestKit';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 const ADMIN = { aadObjectId: 'aad-admin', name: 'Aiko Admin' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81,7 +81,9 @@ describe('the outbox after kill -9 (embedded database)', () => {
     callback.clearFailures();
     server = await startServerProcess(env);
     // The next attempt falls due NOTIFY_RETRY_SECONDS after the failed one (the outbox's backoff); then it is sent.
-    const deadline = Date.now() + 40_000;
+    // If the kill landed between the failed POST and recording it, the dead process's claim (a 60 s lease that covers
+    // exactly this crash) must run out first.
+    const deadline = Date.now() + 90_000;
     while (callback.delivered().length === 0 && Date.now() < deadline) await sleep(200);
     await sleep(2_000); // two more dispatch rounds: nothing is sent twice
     expect(callback.delivered()).toHaveLength(1);
