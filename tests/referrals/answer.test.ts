@@ -127,6 +127,8 @@ describe('answering a referral from its card', () => {
     await app.app.services.outbox.runOnce();
     await waitUntil(() => callback.delivered().length >= 1);
     await app.app.services.outbox.runOnce(new Date(Date.now() + 3_600_000));
+    // The dispatch that sent it records the delivery right after the callback answered.
+    await waitUntil(async () => (await app.db.prisma.notification.findFirstOrThrow({ where: { dealId } })).status === 'delivered');
     const hits = callback.hits.filter((h) => h.body?.dealId === dealId);
     expect(hits).toHaveLength(1);
     const notification = await app.db.prisma.notification.findFirstOrThrow({ where: { dealId } });
@@ -160,9 +162,9 @@ describe('answering a referral from its card', () => {
   });
 });
 
-async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
