@@ -73,8 +73,8 @@ function toRegistrationState(r: NonNullable<DealRow['registration']>): Registrat
   };
 }
 
-/** The deal's own columns that commands may change (everything else is fixed at creation). */
-export function mutableColumns(deal: DealState, now: Date): Prisma.DealUncheckedUpdateManyInput {
+/** The columns the decided state holds that commands may change (everything else is fixed at creation). */
+function stateColumns(deal: DealState) {
   return {
     status: deal.status,
     substatus: deal.substatus,
@@ -93,31 +93,25 @@ export function mutableColumns(deal: DealState, now: Date): Prisma.DealUnchecked
     closeReason: deal.closeReason,
     closeMessage: deal.closeMessage,
     version: deal.version,
-    updatedAt: now,
   };
+}
+
+/** What a command writes to the deal's own row. */
+export function mutableColumns(deal: DealState, now: Date): Prisma.DealUncheckedUpdateManyInput {
+  return { ...stateColumns(deal), updatedAt: now };
 }
 
 /** The columns of a new deal that come from its decided state (creation and intake add their own). */
 export function newDealColumns(deal: DealState) {
   return {
+    ...stateColumns(deal),
     direction: deal.direction,
     type: deal.type,
-    status: deal.status,
-    substatus: deal.substatus,
-    stage: deal.stage,
-    name: deal.name,
-    value: deal.value,
-    currency: deal.currency,
-    closeDate: fromDateOnly(deal.closeDate),
-    crmId: deal.crmId,
-    campaignId: deal.campaignId,
     locationId: deal.locationId,
     assessmentType: deal.assessmentType,
     assessmentLocation: deal.assessmentLocation,
     solutions: deal.solutions as unknown as Prisma.InputJsonValue,
     createdById: deal.createdById,
-    acceptedById: deal.acceptedById,
-    acceptedByName: deal.acceptedByName,
     expiresAt: deal.expiresAt,
   } satisfies Partial<Prisma.DealUncheckedCreateInput>;
 }
