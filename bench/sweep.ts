@@ -34,7 +34,7 @@ export async function expireSweepBench(url: string, due: number): Promise<SweepR
     const before = await p.notification.count();
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
     const services = createServices(config, db, silentLogger());
-    const sweeper = new ExpirySweeper(services, { expired: async () => undefined, remind: async () => undefined });
+    const sweeper = new ExpirySweeper(services.commands, [], silentLogger());
     const t0 = performance.now();
     const report = await sweeper.runOnce(new Date());
     const seconds = (performance.now() - t0) / 1000;

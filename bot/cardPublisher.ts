@@ -1,18 +1,19 @@
-import { MessageFactory } from 'botbuilder';
-import { localeOf } from '../cards/i18n';
+import { MessageFactory, type Activity, type ConversationReference } from 'botbuilder';
+import { localeOf, type Locale } from '../cards/i18n';
 import { cardAttachment } from '../cards/render';
-import { canSee, SYSTEM, type DealState } from '../src/domain';
+import { actorOf, canSee, type DealRecord } from '../src/domain';
 import type { Services } from '../src/services/services';
-import { actorOf } from '../src/store/people';
 import { sharedDealCard } from './dealView';
 import type { Messenger } from './messenger';
+import { connectorStatus } from './connectorStatus';
 
 /** Teams refreshes a card for at most 60 listed users. */
 const MAX_REFRESH_USERS = 60;
 
 /**
- * Posts deal cards into conversations and keeps every posted copy up to date: after any change, each copy is
- * replaced (updateActivity) by the current state, and Teams refreshes it into each viewer's own buttons.
+ * Posts deal cards into conversations and keeps every posted copy up to date. Each copy records the deal version it
+ * shows; `refresh` (the listener of `cards.refresh` jobs) replaces (updateActivity) only the copies that are behind,
+ * recording each as it succeeds, and Teams refreshes each into its viewers' own buttons (refresh.userIds).
  */
 export class CardPublisher {
   constructor(
@@ -21,81 +22,76 @@ export class CardPublisher {
   ) {}
 
   /** The AAD ids of people who may act on the deal (R1–R3, asked of the domain), for refresh.userIds. */
-  async deciders(deal: DealState): Promise<string[]> {
-    const users = await this.services.db.prisma.user.findMany({
-      where: {
-        role: { not: null },
-        aadObjectId: { not: null },
-        OR: [{ globalScope: true }, { locations: { some: { locationId: deal.locationId } } }],
-      },
-      include: { locations: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    return users
-      .filter((u) => canSee(deal, actorOf(u)))
-      .map((u) => u.aadObjectId as string)
+  async deciders(deal: DealRecord): Promise<string[]> {
+    const people = await this.services.people.inScopeOf(deal.locationId);
+    return people
+      .filter((p) => canSee(deal, actorOf(p)))
+      .map((p) => p.aadObjectId as string)
       .slice(0, MAX_REFRESH_USERS);
   }
 
-  private async sharedCard(dealId: string, conversationId: string) {
-    const found = await this.services.deals.get(dealId, SYSTEM);
-    if (!found.ok) return null;
-    const deal = found.value;
-    const reference = await this.messenger.reference(conversationId);
-    const locale = localeOf(reference?.locale);
-    const notes = await this.services.deals.notes(deal.id);
-    const card = sharedDealCard(deal, locale, await this.deciders(deal), notes.at(-1)?.text);
-    return MessageFactory.attachment(cardAttachment(card));
+  private shared(deal: DealRecord, locale: Locale, deciders: string[]): Partial<Activity> {
+    return MessageFactory.attachment(cardAttachment(sharedDealCard(deal, locale, deciders)));
   }
 
   /** Posts the deal's card into a conversation the bot knows and records the copy. Returns the message id. */
-  async post(dealId: string, conversationId: string): Promise<string> {
-    const activity = await this.sharedCard(dealId, conversationId);
-    if (!activity) throw new Error(`Deal ${dealId} not found`);
-    const activityId = await this.messenger.send(conversationId, activity);
-    await this.track(dealId, conversationId, activityId);
+  async post(dealOrId: DealRecord | string, conversationId: string): Promise<string> {
+    const deal = typeof dealOrId === 'string' ? await this.load(dealOrId) : dealOrId;
+    if (!deal) throw new Error(`Deal ${String(dealOrId)} not found`);
+    const reference = await this.messenger.reference(conversationId);
+    const activityId = await this.messenger.send(conversationId, this.shared(deal, localeOf(reference?.locale), await this.deciders(deal)));
+    await this.track(deal, conversationId, activityId);
     return activityId;
   }
 
   /** Records a copy posted during a user's turn (a reply), so later changes update it too. */
-  async track(dealId: string, conversationId: string, activityId: string): Promise<void> {
-    if (!activityId) return;
-    await this.services.db.prisma.cardPost.upsert({
-      where: { conversationId_activityId: { conversationId, activityId } },
-      create: { dealId, conversationId, activityId },
-      update: {},
-    });
+  async track(deal: Pick<DealRecord, 'id' | 'version'>, conversationId: string, activityId: string): Promise<void> {
+    await this.services.cardPosts.track(deal.id, conversationId, activityId, deal.version);
   }
 
-  /** refreshCopies for many deals, touching only those that have posted copies (one query to find them). */
-  async refreshCopiesOf(dealIds: readonly string[]): Promise<number> {
+  /**
+   * Brings the deal's posted copies that show an older version (every copy with `all`) up to date: one read of the
+   * deal, one card per language, one update per copy, each recorded when it succeeded. A copy in a conversation the
+   * bot was removed from (403/404) can never be updated and is given up. Throws when any other copy failed, so the
+   * job is tried again later — for those copies only.
+   */
+  async refresh(dealId: string, opts: { all?: boolean } = {}): Promise<{ updated: number; gone: number }> {
+    const deal = await this.load(dealId);
+    if (!deal) return { updated: 0, gone: 0 };
+    const copies = await this.services.cardPosts.behind(deal.id, deal.version, opts.all);
+    if (!copies.length) return { updated: 0, gone: 0 };
+    const [deciders, conversations] = await Promise.all([this.deciders(deal), this.services.conversations.many(copies.map((c) => c.conversationId))]);
+    const cards = new Map<Locale, Partial<Activity>>();
     let updated = 0;
-    for (let i = 0; i < dealIds.length; i += 1_000) {
-      const posted = await this.services.db.prisma.cardPost.findMany({
-        where: { dealId: { in: dealIds.slice(i, i + 1_000) } },
-        select: { dealId: true },
-        distinct: ['dealId'],
-      });
-      for (const { dealId } of posted) updated += await this.refreshCopies(dealId);
-    }
-    return updated;
-  }
-
-  /** Brings every posted copy of the deal's card to its current state. Failures are logged, never thrown. */
-  async refreshCopies(dealId: string, except?: { conversationId?: string; activityId?: string }): Promise<number> {
-    const posts = await this.services.db.prisma.cardPost.findMany({ where: { dealId } });
-    let updated = 0;
-    for (const post of posts) {
-      if (except && post.conversationId === except.conversationId && post.activityId === except.activityId) continue;
+    let gone = 0;
+    const failures: unknown[] = [];
+    for (const copy of copies) {
+      const reference = conversations.get(copy.conversationId)?.reference as Partial<ConversationReference> | undefined;
+      const locale = localeOf(reference?.locale);
+      let activity = cards.get(locale);
+      if (!activity) cards.set(locale, (activity = this.shared(deal, locale, deciders)));
       try {
-        const activity = await this.sharedCard(dealId, post.conversationId);
-        if (!activity) continue;
-        await this.messenger.update(post.conversationId, post.activityId, activity);
+        await this.messenger.update(copy.conversationId, copy.activityId, activity, reference);
+        await this.services.cardPosts.shown(copy.id, deal.version);
         updated++;
       } catch (err) {
-        this.services.logger.warn({ err, dealId, conversationId: post.conversationId }, 'could not update a posted deal card');
+        if ([403, 404].includes(connectorStatus(err) ?? 0)) {
+          await this.services.cardPosts.shown(copy.id, deal.version);
+          gone++;
+          this.services.logger.warn({ dealId, conversationId: copy.conversationId }, 'a posted deal card can no longer be updated (bot removed?)');
+        } else {
+          failures.push(err);
+        }
       }
     }
-    return updated;
+    if (failures.length) {
+      throw Object.assign(new Error(`${failures.length} of ${copies.length} posted cards of the deal could not be updated`), { cause: failures[0] });
+    }
+    return { updated, gone };
+  }
+
+  private async load(dealId: string): Promise<DealRecord | null> {
+    const found = await this.services.queries.getForSystem(dealId);
+    return found.ok ? found.value : null;
   }
 }

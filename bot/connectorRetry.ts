@@ -1,4 +1,4 @@
-import { connectorStatus } from './routing';
+import { connectorStatus } from './connectorStatus';
 
 /**
  * The one retry layer for proactive calls to the Bot Connector (cards posted and updated outside a user's turn).

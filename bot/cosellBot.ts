@@ -12,44 +12,68 @@ import { cardAttachment, type AdaptiveCard } from '../cards/render';
 import { CARD_VERBS } from './actions';
 import { gateInvoke, gateMessage } from './admin/gate';
 import type { BotServices } from './botServices';
-import { parseCommand } from './commands';
+import { COMMANDS, parseCommand } from './commands';
 import { TEXT_HANDLERS } from './textCommands';
-import { beginTurn } from './turn';
+import { beginTurn, turnOf } from './turn';
 import { wizardFor } from './dialogs/newDealWizard';
+import { WIZARD_VERB } from './dialogs/wizardTypes';
 import { addsBot, submittedCommand, welcome } from './welcome';
 
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
 
+const invokeResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type: CARD_RESPONSE_TYPE,
+  value: card as unknown as AdaptiveCardInvokeResponse['value'],
+});
+
 /**
  * The Teams bot: typed commands go to their handler (bot/textCommands), card buttons (Action.Execute) to their verb's
- * handler (bot/actions). Unknown text gets the help card, never silence. Commands are matched after the bot's own
- * @mention is removed (channels and group chats).
+ * handler (bot/actions) or to the new-deal wizard. Every message and click first passes the turn pipeline
+ * (bot/turn.ts: conversation remembered, person admitted once) and the role gate (bot/admin/gate.ts). Unknown text
+ * gets the help card, never silence. Commands are matched after the bot's own @mention is removed.
  */
 export class CosellBot extends TeamsActivityHandler {
   constructor(private readonly services: BotServices) {
     super();
   }
 
+  override async run(context: TurnContext): Promise<void> {
+    const { type, name } = context.activity;
+    const clicked = type === 'invoke' && name === 'adaptiveCard/action';
+    if (type === 'message' || clicked) {
+      try {
+        await beginTurn(context, this.services);
+      } catch (err) {
+        if (!clicked) throw err; // a message: the adapter's onTurnError apologises
+        // A click must still be answered with a card: the database is unreachable, nothing was written.
+        this.services.logger.error({ err }, 'card action failed before it started');
+        const card = messageCard(t(localeOf(context.activity.locale), 'error.apology'), [], 'attention');
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponse(card) } });
+        return;
+      }
+    }
+    await super.run(context);
+  }
+
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
-    await this.services.messenger.remember(context);
+    const turn = turnOf(context);
     const activity = context.activity;
     // A welcome-card button submits its command's text; it is handled as if typed (bot/welcome).
     const text = submittedCommand(activity) ?? (activity.text && activity.recipient ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
     const parsed = parseCommand(text);
     this.services.logger.debug({ conversationId: activity.conversation?.id, command: parsed?.id ?? null }, 'message');
     const handler = parsed ? TEXT_HANDLERS[parsed.id] : undefined;
-    // R1 at the door (bot/admin/gate): the person is recorded; without a role only help (or the first-admin offer).
-    const gate = await gateMessage(context, this.services, parsed?.id);
+    const gate = await gateMessage(turn, parsed?.id);
     if (gate.answered) return;
     if (parsed && handler) {
-      const turn = await beginTurn(context, this.services);
       await handler(turn, parsed.args, this.services);
       await gate.afterwards();
       return;
     }
     // A card submit (Action.Submit) arrives as a message with a value and no text; it is not a typed command.
     const unrecognized = text.trim() !== '' && !parsed;
-    await context.sendActivity(MessageFactory.attachment(cardAttachment(helpCard(localeOf(activity.locale), { unrecognized }))));
+    await context.sendActivity(MessageFactory.attachment(cardAttachment(helpCard(turn.locale, { commands: COMMANDS, unrecognized }))));
     await gate.afterwards();
   }
 
@@ -64,32 +88,25 @@ export class CosellBot extends TeamsActivityHandler {
     await super.onInstallationUpdateAddActivity(context);
   }
 
-  protected override async onAdaptiveCardInvoke(
-    context: TurnContext,
-    invokeValue: AdaptiveCardInvokeValue,
-  ): Promise<AdaptiveCardInvokeResponse> {
-    await this.services.messenger.remember(context);
-    // The new-deal wizard's cards (verb `newDeal`) continue its dialog (bot/dialogs).
-    const wizard = await wizardFor(this.services).invoke(context, invokeValue);
-    if (wizard) return wizard;
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = typeof invokeValue?.action?.verb === 'string' ? invokeValue.action.verb : '';
     const data = invokeValue?.action?.data;
     const handler = Object.hasOwn(CARD_VERBS, verb) ? CARD_VERBS[verb] : undefined;
-    let card: AdaptiveCard;
-    if (!handler) {
-      card = messageCard(t(localeOf(context.activity.locale), 'card.unknownAction'), []);
-    } else {
-      try {
-        const refused = await gateInvoke(context, this.services, verb); // R1 at the door, as for typed commands
-        const turn = refused ? undefined : await beginTurn(context, this.services);
-        card = refused ?? (await handler({ turn: turn!, services: this.services, data: typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {} }));
-      } catch (err) {
-        // The database is unreachable or failed mid-turn: every command is one transaction, so nothing was half
-        // written. Say so on the card instead of letting Teams show a bare error.
-        this.services.logger.error({ err, verb }, 'card action failed');
-        card = messageCard(t(localeOf(context.activity.locale), 'error.apology'), [], 'attention');
-      }
+    if (!handler && verb !== WIZARD_VERB) return invokeResponse(messageCard(t(localeOf(context.activity.locale), 'card.unknownAction'), []));
+    try {
+      const turn = turnOf(context);
+      // R1 at the door, as for typed commands — the wizard's steps included.
+      const refused = await gateInvoke(turn, verb);
+      if (refused) return invokeResponse(refused);
+      // The new-deal wizard's cards continue its dialog (bot/dialogs).
+      if (verb === WIZARD_VERB) return (await wizardFor(this.services).invoke(turn, invokeValue)) as AdaptiveCardInvokeResponse;
+      const input = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+      return invokeResponse(await handler!({ turn, services: this.services, data: input }));
+    } catch (err) {
+      // The database is unreachable or failed mid-turn: every command is one transaction, so nothing was half
+      // written. Say so on the card instead of letting Teams show a bare error.
+      this.services.logger.error({ err, verb }, 'card action failed');
+      return invokeResponse(messageCard(t(localeOf(context.activity.locale), 'error.apology'), [], 'attention'));
     }
-    return { statusCode: 200, type: CARD_RESPONSE_TYPE, value: card as unknown as AdaptiveCardInvokeResponse['value'] };
   }
 }

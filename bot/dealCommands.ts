@@ -12,23 +12,22 @@ import {
   SUBSTATUS_LABEL,
   StatusSchema,
   SubstatusSchema,
-  mapStage,
   refuse,
+  stagesNamed,
+  type DealFilter,
+  type DealRecord,
   type DealType,
-  type Stage,
 } from '../src/domain';
-import type { DealFilter, DealRecord } from '../src/store/dealStore';
-import { pipelineFor } from '../src/store/pipeline';
-import type { CardAction, CardActionHandler } from './actions/types';
+import type { CardAction, CardActionHandler } from './handlerTypes';
 import { currentCard, notFoundCard } from './actions/dealCommand';
 import type { BotServices } from './botServices';
 import { personalDealCard, sharedDealCard } from './dealView';
-import type { TextHandler } from './textCommands';
+import type { TextHandler } from './handlerTypes';
 import type { Turn } from './turn';
 
 /**
- * The deal chat commands: `deals` (filters, paging), `deal <n|id|name>`, `mine`, `pipeline`. Visibility (R1–R3) is the
- * store's: every query goes through its `whereFor(actor)`.
+ * The deal chat commands: `deals` (filters, paging), `deal <n|id|name>`, `mine`, `pipeline`. Visibility (R1–R3) is
+ * applied by the deal queries for every read.
  */
 
 const PAGE_SIZE = 10;
@@ -118,12 +117,9 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
   if (values.stage !== undefined) {
     // R22: a stage name or percentage maps per deal type; without a type filter it may name a stage of each type.
     const types: DealType[] = filter.type ? [filter.type] : ['solutionAssessment', 'coSell'];
-    const mapped = types.map((type) => mapStage(values.stage as string, type));
-    const stages = [...new Set(mapped.flatMap((m) => (m.ok ? [m.value] : [])))] as Stage[];
-    if (stages.length === 0) {
-      const first = mapped[0];
-      return { ok: false, error: first && !first.ok ? first.refusal.message[locale] : refuse('UNKNOWN_STAGE').message[locale] };
-    }
+    const named = stagesNamed(values.stage, types);
+    if (!named.ok) return { ok: false, error: named.refusal.message[locale] };
+    const stages = named.value;
     filter.stages = stages;
     words.push(t(locale, 'deals.filter.stage', { stage: stages.map((s) => STAGE_LABEL[s][locale]).join(' / ') }));
   }
@@ -150,7 +146,7 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
   if (actor.role === null) return messageCard(t(locale, 'deals.title'), [refuse('NO_ROLE').message[locale]], 'attention');
   const parsed = await parseDealFilters(state.args, locale, services);
   if (!parsed.ok) return messageCard(t(locale, 'deals.title'), [parsed.error, t(locale, 'deals.usage')], 'attention');
-  const page = await services.deals.list(actor, { ...parsed.filter, mine: state.mine || undefined }, { limit: PAGE_SIZE, cursor: state.cursor });
+  const page = await services.queries.list(actor, { ...parsed.filter, mine: state.mine || undefined }, { limit: PAGE_SIZE, cursor: state.cursor });
   const here = { args: state.args, mine: state.mine };
   return dealListCard(locale, {
     title: t(locale, state.mine ? 'deals.titleMine' : 'deals.title'),
@@ -166,15 +162,15 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
 /** Sends the deal card as a new message and records the copy, so later changes update it (R18/R24). */
 export async function showDeal(turn: Turn, services: BotServices, deal: DealRecord): Promise<void> {
   const activity = turn.context.activity;
-  const [notes, deciders] = await Promise.all([services.deals.notes(deal.id), services.publisher.deciders(deal)]);
+  const deciders = await services.publisher.deciders(deal);
   const ctx = { now: new Date(), today: turn.today, config: services.domain };
   // In a personal chat the card carries the user's own buttons; in shared chats everyone gets their own view by refresh.
   const card =
     (activity.conversation?.conversationType ?? 'personal') === 'personal'
-      ? personalDealCard(deal, turn.actor, turn.locale, ctx, undefined, notes.at(-1), deciders)
-      : sharedDealCard(deal, turn.locale, deciders, notes.at(-1));
+      ? personalDealCard(deal, turn.actor, turn.locale, ctx, undefined, deciders)
+      : sharedDealCard(deal, turn.locale, deciders);
   const sent = await turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
-  if (sent?.id && activity.conversation?.id) await services.publisher.track(deal.id, activity.conversation.id, sent.id);
+  if (sent?.id && activity.conversation?.id) await services.publisher.track(deal, activity.conversation.id, sent.id);
 }
 
 const reply = (turn: Turn, card: AdaptiveCard) => turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
@@ -194,11 +190,11 @@ const deal: TextHandler = async (turn, args, services) => {
   if (!wanted) return void (await reply(turn, messageCard(t(locale, 'deal.find.title'), [t(locale, 'deal.find.usage')])));
   // A number or id names one deal: no guessing by name when it is not there (or not visible).
   if (/^\d{1,9}$|^[0-9a-f-]{36}$/i.test(wanted)) {
-    const direct = await services.deals.get(wanted, actor);
+    const direct = await services.queries.get(wanted, actor);
     if (direct.ok) return showDeal(turn, services, direct.value);
     return void (await reply(turn, messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.find.none', { query: wanted })], 'attention')));
   }
-  const matches = await services.deals.list(actor, { q: wanted }, { limit: PAGE_SIZE });
+  const matches = await services.queries.list(actor, { q: wanted }, { limit: PAGE_SIZE });
   if (matches.items.length === 1) return showDeal(turn, services, matches.items[0] as DealRecord);
   if (matches.items.length === 0) {
     return void (await reply(turn, messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.find.none', { query: wanted })], 'attention')));
@@ -218,7 +214,7 @@ const deal: TextHandler = async (turn, args, services) => {
 const pipeline: TextHandler = async (turn, _args, services) => {
   const { locale, actor } = turn;
   if (actor.role === null) return void (await reply(turn, messageCard(t(locale, 'pipeline.title'), [refuse('NO_ROLE').message[locale]], 'attention')));
-  const result = await pipelineFor(services.db.prisma, services.deals, actor);
+  const result = await services.queries.pipeline(actor);
   const names = new Map((await services.people.locations()).map((l) => [l.id, l.name]));
   const locations = actor.scope.global ? t(locale, 'pipeline.scope.global') : actor.scope.locations.map((id) => names.get(id) ?? id).join(', ');
   const scope = t(locale, actor.role === 'admin' ? 'pipeline.scope.admin' : 'pipeline.scope.user', { locations });
@@ -235,7 +231,7 @@ const openDeal = z.object({ dealId: z.string().min(1).max(64), list: DealListSta
 const open: CardActionHandler = async (action: CardAction) => {
   const parsed = openDeal.safeParse(action.data);
   if (!parsed.success) return notFoundCard(action);
-  const found = await action.services.deals.get(parsed.data.dealId, action.turn.actor);
+  const found = await action.services.queries.get(parsed.data.dealId, action.turn.actor);
   if (!found.ok) return notFoundCard(action);
   if (!parsed.data.list) return currentCard(action, found.value);
   await showDeal(action.turn, action.services, found.value);

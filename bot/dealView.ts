@@ -1,8 +1,7 @@
-import { dealCard, type CardButton, type DealCardOptions, type Notice, type NoteView } from '../cards/dealCard';
+import { dealCard, type CardButton, type DealCardOptions, type Notice } from '../cards/dealCard';
 import { t, type Locale } from '../cards/i18n';
 import type { AdaptiveCard } from '../cards/render';
-import { allowedActions, canSee, STAGE_LABEL, type Actor, type CommandName, type Context } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
+import { allowedActions, canSee, STAGE_LABEL, type Actor, type CommandName, type Context, type DealRecord } from '../src/domain';
 
 /**
  * Turns what the state machine allows into the buttons of the deal card. Only actions with a handler registered
@@ -76,7 +75,6 @@ export function personalDealCard(
   locale: Locale,
   ctx: Context,
   notice?: Notice,
-  latestNote?: NoteView | string,
   refreshUserIds?: string[],
 ): AdaptiveCard {
   const { buttons, hint, stageChoice } = buttonsFor(deal, actor, locale, ctx);
@@ -86,7 +84,7 @@ export function personalDealCard(
     deal,
     locale,
     { buttons, notice, stageChoice, refreshUserIds, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined) },
-    latestNote,
+    deal.latestNote ?? undefined,
   );
 }
 
@@ -94,10 +92,10 @@ export function personalDealCard(
  * The card everyone in a shared conversation sees: no one's buttons, but Teams refreshes it into each listed user's
  * own view (refresh.userIds), and anyone else can ask for theirs.
  */
-export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[], latestNote?: NoteView | string): AdaptiveCard {
+export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[]): AdaptiveCard {
   const buttons: CardButton[] =
     deal.status === 'Closed' && !deal.registration && deal.substatus !== 'Won'
       ? []
       : [{ title: t(locale, 'deal.action.refresh'), verb: 'deal.refresh', data: { dealId: deal.id } }];
-  return dealCard(deal, locale, { buttons, refreshUserIds }, latestNote);
+  return dealCard(deal, locale, { buttons, refreshUserIds }, deal.latestNote ?? undefined);
 }

@@ -1,6 +1,6 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import type { Prisma, PrismaClient } from '@prisma/client';
 import type { Logger } from '../src/log';
+import type { Services } from '../src/services/services';
 import { ConnectorGaveUp, DEFAULT_CONNECTOR_RETRY, tameConnectorClient, withConnectorRetry, type ConnectorRetryPolicy } from './connectorRetry';
 
 /**
@@ -11,7 +11,7 @@ import { ConnectorGaveUp, DEFAULT_CONNECTOR_RETRY, tameConnectorClient, withConn
 export class Messenger {
   constructor(
     private readonly adapter: CloudAdapter,
-    private readonly prisma: PrismaClient,
+    private readonly conversations: Services['conversations'],
     /** The bot's app id ('' in local mode). */
     private readonly appId: string,
     private readonly logger?: Logger,
@@ -35,14 +35,13 @@ export class Messenger {
     const fingerprint = JSON.stringify([reference, activity.from?.aadObjectId]);
     if (this.saved.get(id) === fingerprint) return;
     const kind = activity.conversation.conversationType ?? 'personal';
-    const data = {
-      kind,
-      tenantId: activity.conversation.tenantId ?? null,
-      userAadObjectId: kind === 'personal' ? (activity.from?.aadObjectId ?? null) : null,
-      reference: reference as unknown as Prisma.InputJsonValue,
-    };
     try {
-      await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...data }, update: data });
+      await this.conversations.remember(id, {
+        kind,
+        tenantId: activity.conversation.tenantId ?? null,
+        userAadObjectId: kind === 'personal' ? (activity.from?.aadObjectId ?? null) : null,
+        reference: reference as unknown as Record<string, unknown>,
+      });
     } catch {
       // Remembering is best effort: the user's own request must not fail because of it. Tried again next turn.
       return;
@@ -52,7 +51,7 @@ export class Messenger {
   }
 
   async reference(conversationId: string): Promise<Partial<ConversationReference> | null> {
-    const row = await this.prisma.conversationRef.findUnique({ where: { id: conversationId } });
+    const row = await this.conversations.get(conversationId);
     return row ? (row.reference as unknown as Partial<ConversationReference>) : null;
   }
 
@@ -61,8 +60,13 @@ export class Messenger {
    * policy. The adapter hands errors inside a turn to onTurnError and returns normally; they are caught here so
    * callers see the connector's answer (403 = the bot was removed from that conversation).
    */
-  private async proactive<T>(conversationId: string, what: string, act: (ctx: TurnContext) => Promise<T>): Promise<T> {
-    const reference = await this.reference(conversationId);
+  private async proactive<T>(
+    conversationId: string,
+    what: string,
+    act: (ctx: TurnContext) => Promise<T>,
+    known?: Partial<ConversationReference>,
+  ): Promise<T> {
+    const reference = known ?? (await this.reference(conversationId));
     if (!reference) throw new Error(`Unknown conversation ${conversationId}`);
     const policy = this.retry;
     const pause = this.pausedUntil - Date.now();
@@ -99,9 +103,14 @@ export class Messenger {
   }
 
   /** Replaces a message the bot posted earlier (every copy of a deal card follows the deal). */
-  async update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.proactive(conversationId, 'update', async (ctx) => {
-      await ctx.updateActivity({ ...activity, id: activityId, conversation: ctx.activity.conversation } as Partial<Activity>);
-    });
+  async update(conversationId: string, activityId: string, activity: Partial<Activity>, reference?: Partial<ConversationReference>): Promise<void> {
+    await this.proactive(
+      conversationId,
+      'update',
+      async (ctx) => {
+        await ctx.updateActivity({ ...activity, id: activityId, conversation: ctx.activity.conversation } as Partial<Activity>);
+      },
+      reference,
+    );
   }
 }

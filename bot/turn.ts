@@ -1,15 +1,15 @@
 import type { TurnContext } from 'botbuilder';
 import { localeOf, type Locale } from '../cards/i18n';
-import type { PersonActor } from '../src/domain';
-import type { Services } from '../src/services/services';
-import { actorOf, type UserRow } from '../src/store/people';
+import { actorOf, type Person, type PersonActor } from '../src/domain';
+import type { BotServices } from './botServices';
+import { admitUser } from './admin/identity';
 
 /** One user's turn, resolved once: who is acting (R1 role + scope), in which language, on which day. */
 export interface Turn {
   context: TurnContext;
-  services: Services;
+  services: BotServices;
   locale: Locale;
-  user: UserRow;
+  user: Person;
   actor: PersonActor;
   /** Today (YYYY-MM-DD) in the user's time zone, for "not in the past" rules. */
   today: string;
@@ -31,26 +31,45 @@ function dayFormat(zone: string): Intl.DateTimeFormat {
 export function todayFor(activity: { localTimezone?: string; locale?: string }, now = new Date()): string {
   const zone = activity.localTimezone || (localeOf(activity.locale) === 'ja' ? 'Asia/Tokyo' : 'UTC');
   try {
-    // en-CA formats as YYYY-MM-DD.
     return dayFormat(zone).format(now);
   } catch {
     return now.toISOString().slice(0, 10);
   }
 }
 
-export async function beginTurn(context: TurnContext, services: Services): Promise<Turn> {
-  const activity = context.activity;
-  const from = activity.from;
-  const user = await services.people.ensureUser({
-    aadObjectId: from.aadObjectId ?? from.id,
-    name: from.name || from.id,
-  });
-  return {
+const TURN_KEY = Symbol('cosell.turn');
+
+/**
+ * The per-turn pipeline, run once before any handler of a message or card click (CosellBot.run): the conversation is
+ * remembered for proactive posts, the person is admitted (recorded, email looked up once, BOOTSTRAP_ADMINS applied)
+ * and the turn — person, actor, language, local date — is built and kept on the context for every handler after.
+ */
+export async function beginTurn(context: TurnContext, services: BotServices): Promise<Turn> {
+  const existing = context.turnState.get(TURN_KEY) as Turn | undefined;
+  if (existing) return existing;
+  await services.messenger.remember(context);
+  const user = await admitUser(context, services);
+  const turn: Turn = {
     context,
     services,
-    locale: localeOf(activity.locale),
+    locale: localeOf(context.activity.locale),
     user,
     actor: actorOf(user),
-    today: todayFor(activity),
+    today: todayFor(context.activity),
   };
+  context.turnState.set(TURN_KEY, turn);
+  return turn;
+}
+
+/** The turn built by the pipeline; throws when a handler runs outside it (a wiring mistake, not a user's). */
+export function turnOf(context: TurnContext): Turn {
+  const turn = context.turnState.get(TURN_KEY) as Turn | undefined;
+  if (!turn) throw new Error('No turn: beginTurn() must run before handlers (CosellBot.run)');
+  return turn;
+}
+
+/** A role change made in this turn (the first-admin offer) applies to the rest of the turn. */
+export function updateTurnUser(turn: Turn, user: Person): void {
+  turn.user = user;
+  turn.actor = actorOf(user);
 }

@@ -1,4 +1,3 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
 import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { localeOf, t, type Locale } from '../cards/i18n';
@@ -63,33 +62,14 @@ export function installLocale(activity: Partial<Activity>): Locale {
 /** Teams sends both installationUpdate and conversationUpdate for one install; greet once within this window. */
 const GREETING_WINDOW_MS = 10 * 60_000;
 
-/**
- * Whether this event should greet: the first install event in the conversation, or one after the window (a
- * reinstall). Atomic: of two events arriving together exactly one wins.
- */
-export async function claimGreeting(prisma: PrismaClient, conversationId: string, now = new Date()): Promise<boolean> {
-  const id = `welcome:${conversationId}`;
-  const data = { greetedAt: now.toISOString() };
-  try {
-    await prisma.botState.create({ data: { id, data } });
-    return true;
-  } catch (err) {
-    if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
-  }
-  const { count } = await prisma.botState.updateMany({
-    where: { id, updatedAt: { lt: new Date(now.getTime() - GREETING_WINDOW_MS) } },
-    data: { data, etag: { increment: 1 } },
-  });
-  return count === 1;
-}
-
 /** Greets the conversation the app was just installed in (once per install), and remembers it for later messages. */
 export async function welcome(context: TurnContext, services: BotServices): Promise<void> {
   const activity = context.activity;
   const conversationId = activity.conversation?.id;
   if (!conversationId) return;
   await services.messenger.remember(context);
-  if (!(await claimGreeting(services.db.prisma, conversationId))) return;
+  // Of two install events arriving together exactly one greets; a reinstall after the window greets again.
+  if (!(await services.claims.claim(`welcome:${conversationId}`, GREETING_WINDOW_MS))) return;
   const shared = activity.conversation.conversationType === 'channel' || activity.conversation.conversationType === 'groupChat' || activity.conversation.isGroup === true;
   const card = welcomeCard(installLocale(activity), { name: shared ? undefined : activity.from?.name, shared });
   await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));

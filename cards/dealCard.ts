@@ -8,7 +8,7 @@ import {
   SUBSTATUS_LABEL,
   stagePercent,
 } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import { referralFacts } from './referralFacts';

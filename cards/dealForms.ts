@@ -6,8 +6,8 @@ import {
   ReviewOutcomeSchema,
   type FieldError,
 } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
-import type { RecentContact } from '../src/store/pipeline';
+import type { DealRecord } from '../src/domain';
+import type { RecentContact } from '../src/domain';
 import { clip, formatMoney, moment, type Notice, type NoteView } from './dealCard';
 import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';

@@ -1,5 +1,5 @@
 import { DEAL_TYPE_LABEL, STAGE_LABEL, SUBSTATUS_LABEL, stagePercent } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { formatMoney, type Notice } from './dealCard';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';

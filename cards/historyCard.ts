@@ -7,7 +7,7 @@ import {
   StageSchema,
   DEAL_TYPE_LABEL,
 } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { moment, type NoteView } from './dealCard';
 import { noteMeta } from './dealForms';
 import { t, type Locale, type MessageKey } from './i18n';

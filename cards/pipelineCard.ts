@@ -1,5 +1,5 @@
 import { STAGE_LABEL, stagePercent } from '../src/domain';
-import type { Pipeline } from '../src/store/pipeline';
+import type { Pipeline } from '../src/domain';
 import { formatMoney } from './dealCard';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';

@@ -1,5 +1,5 @@
 import { FIELD_MESSAGES, type FieldError } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import template from './templates/referralAccept.json';

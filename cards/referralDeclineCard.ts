@@ -1,5 +1,5 @@
 import { CLOSE_REASON_LABEL, CloseReasonSchema, FIELD_MESSAGES, type FieldError } from '../src/domain';
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import template from './templates/referralDecline.json';

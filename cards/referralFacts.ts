@@ -1,4 +1,4 @@
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 
 /** The referral-only lines of the deal card (R14): when it expires, what the sender asks for, what they wrote. */

@@ -1,4 +1,4 @@
-import type { DealRecord } from '../src/store/dealStore';
+import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import template from './templates/referralReminder.json';

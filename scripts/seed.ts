@@ -1,19 +1,19 @@
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { RoleSchema, type Actor, type Command, type PersonActor } from '../src/domain';
+import { RoleSchema, actorOf, type Actor, type Command, type CustomerData, type IncomingReferral, type PersonActor } from '../src/domain';
 import { loadConfig } from '../src/config';
-import { domainConfigOf } from '../src/services/services';
+import { createDealCommands, domainConfigOf } from '../src/services/services';
 import { silentLogger, type Logger } from '../src/log';
-import { loadDemoCustomersIfEmpty } from '../src/store/customers';
+import { loadDemoCustomersIfEmpty, upsertCustomer } from '../src/store/customers';
 import { openDatabase, type Database } from '../src/store/database';
-import { DealStore, upsertCustomer, type CustomerData, type IncomingReferral } from '../src/store/dealStore';
-import { PeopleStore, actorOf } from '../src/store/people';
+import { PeopleStore } from '../src/store/people';
 
 /**
  * `npm run seed`: demo data so every card can be seen — three locations, an admin and two users in different
  * locations, a small customer directory, and deals in every state (solution assessment and co-sell at several
  * stages, won, lost, a registration waiting for review, new referrals, and declined, expired and accepted ones).
- * Everything goes through the stores and the domain, exactly as the bot would do it. Idempotent: each deal has a
+ * Every deal goes through the deal-command service, exactly as the bot's would (a running bot then posts the new
+ * referrals' cards). Idempotent: each deal has a
  * fixed key (CRM id for our own deals, the sender's referral id for referrals), so a second run adds nothing.
  * Opens the database with openDatabase, so a running server's lock on the data directory stops it cleanly.
  */
@@ -75,7 +75,7 @@ export async function seedDemo(prisma: PrismaClient, domain = domainConfigOf(loa
   const now = opts.now ?? new Date();
   const today = dateIn(now, 0);
   const people = new PeopleStore(prisma);
-  const deals = new DealStore(prisma, domain);
+  const deals = createDealCommands({ prisma }, domain);
   let added = 0;
 
   for (const l of DEMO_LOCATIONS) await people.upsertLocation(l.id, l.name, l.country);

@@ -4,21 +4,20 @@ import type { Server } from 'restify';
 import type { BotServices } from '../bot/botServices';
 import { CardPublisher } from '../bot/cardPublisher';
 import { CosellBot } from '../bot/cosellBot';
+import { registerTeamsListeners } from '../bot/listeners';
 import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
 import { registerDealsApi } from './http/deals';
+import { registerNotificationRoutes } from './http/notifications';
 import { registerOpenApi } from './http/openapi';
+import { registerReferralRoutes } from './http/referrals';
 import { MAX_BODY_BYTES, createServer, trackInflight } from './http/server';
 import type { Logger } from './log';
-import { createServices } from './services/services';
-import { ReferralRouter } from '../bot/routing';
-import { registerNotificationRoutes } from './http/notifications';
-import { registerReferralRoutes } from './http/referrals';
 import { ExpirySweeper } from './services/expirySweeper';
-import { ReferralIntake } from './services/intake';
 import { loadLocationsFile } from './services/locationsFile';
-import type { Database } from './store/database';
+import { createServices } from './services/services';
+import { analyze, type Database } from './store/database';
 
 /** How often the embedded database refreshes its planner statistics. */
 const ANALYZE_EVERY_MS = 60 * 60 * 1000;
@@ -83,23 +82,19 @@ export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const adapter = createAdapter(config, logger);
   const services = createServices(config, deps.db, logger);
-  const messenger = new Messenger(adapter, deps.db.prisma, config.MicrosoftAppId ?? '', logger);
+  const messenger = new Messenger(adapter, services.conversations, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
+  // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
+  registerTeamsListeners(botServices);
   const bot = new CosellBot(botServices);
-  const server = createServer({ ...deps, adapter, bot });
-  // Issue 5: referral intake, routing, expiry and the sender-notification outbox.
-  const router = new ReferralRouter(botServices);
-  const sweeper = new ExpirySweeper(services, {
-    expired: (dealIds) => botServices.publisher.refreshCopiesOf(dealIds),
-    remind: (dealId, daysLeft) => router.remind(dealId, daysLeft),
-  });
-  // A referral whose card could not be posted is announced again at each sweep, backing off from the interval.
-  const intake = new ReferralIntake(services, (dealId) => router.announce(dealId), { retryBaseMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
-  registerReferralRoutes(server, { config, logger, intake });
+  const server = createServer({ config, logger, adapter, bot, health: services.health });
+  const sweeper = new ExpirySweeper(services.commands, config.REFERRAL_REMINDER_DAYS, logger);
+  registerReferralRoutes(server, { config, logger, commands: services.commands });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
-  // Issue 7: the deals API (API_CLIENTS) and its OpenAPI document; API changes refresh posted cards like clicks.
   registerDealsApi(server, {
-    ...botServices,
+    logger,
+    commands: services.commands,
+    queries: services.queries,
     apiClients: config.API_CLIENTS,
     maxBodyBytes: MAX_BODY_BYTES,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -118,19 +113,20 @@ export function createApp(deps: AppDeps): App {
     sweeper,
     async listen() {
       // The locations file is applied before the first request can arrive (a bad file stops the start, CONFIG_INVALID).
-      if (config.LOCATIONS_FILE) await loadLocationsFile(deps.db.prisma, config.LOCATIONS_FILE, logger);
+      if (config.LOCATIONS_FILE) await loadLocationsFile(services.admin, config.LOCATIONS_FILE, logger);
       return new Promise((resolve, reject) => {
         const onError = (err: Error) => reject(err);
         http.once('error', onError);
         server.listen(config.PORT, config.HOST, () => {
           http.off('error', onError);
           sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);
-          intake.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           services.outbox.start(config.SWEEP_INTERVAL_SECONDS * 1000);
+          // Also runs at once: jobs a crash or another instance left behind are picked up on start.
+          services.jobs.start(config.JOB_POLL_SECONDS * 1000);
           if (deps.db.kind === 'pglite') {
             // PGlite has no autovacuum; PostgreSQL keeps its own statistics fresh.
             analyzeTimer = setInterval(() => {
-              deps.db.prisma.$executeRawUnsafe('ANALYZE').catch((err: unknown) => logger.warn({ err }, 'ANALYZE failed'));
+              analyze(deps.db).catch((err: unknown) => logger.warn({ err }, 'ANALYZE failed'));
             }, ANALYZE_EVERY_MS);
             analyzeTimer.unref();
           }
@@ -141,7 +137,7 @@ export function createApp(deps: AppDeps): App {
     close() {
       closing ??= (async () => {
         clearInterval(analyzeTimer);
-        await Promise.all([sweeper.stop(), services.outbox.stop(), intake.stop()]);
+        await Promise.all([sweeper.stop(), services.outbox.stop(), services.jobs.stop()]);
         if (!http.listening) return;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiClientsSchema } from './http/apiAuth';
+import { ApiClientsSchema } from './apiClients';
 
 /**
  * The environment, validated once at start-up. Every variable is listed in VARIABLES with its default and meaning,
@@ -114,6 +114,7 @@ export const configSchema = z
     REFERRAL_REMINDER_DAYS: withDefault(reminderDays, '3,1'),
     SWEEP_INTERVAL_SECONDS: withDefault(integer(1, 86_400), '60'),
     NOTIFY_RETRY_SECONDS: withDefault(integer(1, 86_400), '30'),
+    JOB_POLL_SECONDS: withDefault(integer(1, 3_600), '5'),
     REFERRALS_API_TOKEN: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
       z.string().trim().min(16, 'must be at least 16 characters (it guards the referral intake API)').optional(),
@@ -170,6 +171,12 @@ const VARIABLES: readonly ConfigVariable[] = [
     name: 'NOTIFY_RETRY_SECONDS',
     default: '30',
     description: 'Wait after a failed delivery of a sender notification; doubles with each failure, at most 1 h (6 attempts).',
+  },
+  {
+    name: 'JOB_POLL_SECONDS',
+    default: '5',
+    description:
+      'How often the job worker looks for follow-up work (card updates, referral posts) left by a restart, another instance or a retry that came due; new work runs at once.',
   },
   {
     name: 'REFERRALS_API_TOKEN',

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       REFERRAL_REMINDER_DAYS: [3, 1],
       SWEEP_INTERVAL_SECONDS: 60,
       NOTIFY_RETRY_SECONDS: 30,
+      JOB_POLL_SECONDS: 5,
       REFERRALS_API_TOKEN: undefined,
       BOOTSTRAP_ADMINS: [],
       COSELL_SOLUTIONS: ['Azure Migration', 'Data and AI', 'Microsoft 365 Copilot', 'Security', 'Dynamics 365', 'Azure Virtual Desktop'],

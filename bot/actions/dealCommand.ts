@@ -3,10 +3,9 @@ import type { Notice } from '../../cards/dealCard';
 import { t, type MessageKey } from '../../cards/i18n';
 import { messageCard } from '../../cards/messageCard';
 import type { AdaptiveCard } from '../../cards/render';
-import type { Command, Context, Refusal } from '../../src/domain';
-import type { CommandOutcome, DealRecord } from '../../src/store/dealStore';
+import type { Command, CommandOutcome, Context, DealRecord, Refusal } from '../../src/domain';
 import { personalDealCard } from '../dealView';
-import type { CardAction } from './types';
+import type { CardAction } from '../handlerTypes';
 
 /** Every deal button carries the deal id and the version the card showed; everything else is the form's input. */
 export const DealActionData = z
@@ -21,9 +20,14 @@ export function contextOf(action: CardAction, expectedVersion?: number): Context
 }
 
 /** The deal as the clicking user sees it now, with an optional notice on top. */
-export async function currentCard(action: CardAction, deal: DealRecord, notice?: Notice): Promise<AdaptiveCard> {
-  const notes = await action.services.deals.notes(deal.id);
-  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice, notes.at(-1));
+export function currentCard(action: CardAction, deal: DealRecord, notice?: Notice): AdaptiveCard {
+  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice);
+}
+
+/** The posted copy this click came from (its card is answered in the invoke response, not updated by a job). */
+export function clickedCopy(action: CardAction): { conversationId: string; activityId: string } | undefined {
+  const activity = action.turn.context.activity;
+  return activity.conversation?.id && activity.replyToId ? { conversationId: activity.conversation.id, activityId: activity.replyToId } : undefined;
 }
 
 export function notFoundCard(action: CardAction): AdaptiveCard {
@@ -40,9 +44,9 @@ export interface RunHooks {
 }
 
 /**
- * Runs one command on the deal named by the card: the store decides through the state machine, every other posted
- * copy of the card is updated, and the clicked card becomes the user's current view with what happened on top.
- * A refusal (stale card, race lost, not allowed) shows the current state with the reason; nothing changes.
+ * Runs one command on the deal named by the card through the deal-command service: the state machine decides, the
+ * clicked card becomes the user's current view with what happened on top, and every other posted copy follows by a
+ * job. A refusal (stale card, race lost, not allowed) shows the current state with the reason; nothing changes.
  */
 export async function runDealCommand(
   action: CardAction,
@@ -55,19 +59,18 @@ export async function runDealCommand(
   if (!parsed.success) return notFoundCard(action);
   const { dealId, version } = parsed.data;
   const { services, turn } = action;
-  const result = await services.deals.execute(dealId, command(action.data), turn.actor, {
+  const result = await services.commands.execute(dealId, command(action.data), turn.actor, {
     today: turn.today,
     expectedVersion: version,
+    viewedCopy: clickedCopy(action),
   });
   if (!result.ok) {
-    const current = await services.deals.get(dealId, turn.actor);
+    const current = await services.queries.get(dealId, turn.actor);
     if (!current.ok) return notFoundCard(action);
     const form = hooks.onRefused ? await hooks.onRefused(result.refusal, current.value) : undefined;
     if (form) return form;
     return currentCard(action, current.value, { kind: 'warning', text: result.refusal.message[turn.locale] });
   }
-  const activity = turn.context.activity;
-  await services.publisher.refreshCopies(dealId, { conversationId: activity.conversation?.id, activityId: activity.replyToId });
   const notice: Notice = { kind: 'good', text: t(turn.locale, doneKey, doneParams(result.value)) };
   const next = hooks.onDone ? await hooks.onDone(result.value, notice) : undefined;
   return next ?? currentCard(action, result.value.deal, notice);

@@ -3,12 +3,10 @@ import { editForm, errorsOf, EDIT_FIELDS, loseForm, LOSE_FIELDS, registerForm, R
 import { historyCard } from '../../cards/historyCard';
 import { t } from '../../cards/i18n';
 import type { AdaptiveCard } from '../../cards/render';
-import { guard, parseInput, TeamMemberSchema, type CommandName, type Refusal, type TeamMember } from '../../src/domain';
-import type { DealRecord } from '../../src/store/dealStore';
-import { recentContacts } from '../../src/store/pipeline';
+import { guard, parseInput, TeamMemberSchema, type CommandName, type DealRecord, type Refusal, type TeamMember } from '../../src/domain';
 import { registerButton } from '../dealView';
 import { contextOf, currentCard, DealActionData, notFoundCard, runDealCommand, type RunHooks } from './dealCommand';
-import type { CardAction, CardActionHandler } from './types';
+import type { CardAction, CardActionHandler } from '../handlerTypes';
 
 /**
  * Working an accepted deal by forms (R19 edit, R9 team, R20 lost, R23 register and review) and its history.
@@ -25,7 +23,7 @@ const inputOf = (data: Record<string, unknown>, only?: readonly string[]) =>
 async function dealFor(action: CardAction, command?: CommandName): Promise<{ deal: DealRecord; refusal: Refusal | null } | null> {
   const parsed = DealActionData.safeParse(action.data);
   if (!parsed.success) return null;
-  const found = await action.services.deals.get(parsed.data.dealId, action.turn.actor);
+  const found = await action.services.queries.get(parsed.data.dealId, action.turn.actor);
   if (!found.ok) return null;
   const refusal = command ? guard(found.value, command, action.turn.actor, contextOf(action)) : null;
   return { deal: found.value, refusal };
@@ -68,7 +66,7 @@ const lose: CardActionHandler = (action) =>
 
 // ----- Edit (R19) -----
 
-const notesOf = (action: CardAction, deal: DealRecord) => action.services.deals.notes(deal.id);
+const notesOf = (action: CardAction, deal: DealRecord) => action.services.queries.notes(deal.id);
 
 const openEdit = formVerb('edit', async (action, deal) => editForm(deal, action.turn.locale, await notesOf(action, deal)));
 
@@ -84,9 +82,7 @@ const edit: CardActionHandler = (action) =>
 // ----- Team (R9, R19) -----
 
 async function teamFormFor(action: CardAction, deal: DealRecord, state: FormState = {}): Promise<AdaptiveCard> {
-  const recents = await recentContacts(action.services.db.prisma, action.services.deals, action.turn.actor, {
-    exclude: deal.team.map((m) => m.email),
-  });
+  const recents = await action.services.queries.recentContacts(action.turn.actor, { exclude: deal.team.map((m) => m.email) });
   return teamForm(deal, action.turn.locale, recents, state);
 }
 
@@ -138,7 +134,7 @@ const addContact: CardActionHandler = async (action) => {
   const choice = ContactChoice.safeParse(action.data);
   // The contact must be one the server offers this user (R9: from the user's own earlier deals), not any typed email.
   const offered = choice.success
-    ? (await recentContacts(action.services.db.prisma, action.services.deals, action.turn.actor, { limit: 50 })).find(
+    ? (await action.services.queries.recentContacts(action.turn.actor, { limit: 50 })).find(
         (c) => c.email.toLowerCase() === choice.data.contact.toLowerCase(),
       )
     : undefined;
@@ -187,7 +183,7 @@ const review: CardActionHandler = (action) =>
 const history: CardActionHandler = async (action) => {
   const found = await dealFor(action);
   if (!found) return notFoundCard(action);
-  const [events, notes] = await Promise.all([action.services.deals.history(found.deal.id), action.services.deals.notes(found.deal.id)]);
+  const [events, notes] = await Promise.all([action.services.queries.history(found.deal.id), action.services.queries.notes(found.deal.id)]);
   return historyCard(found.deal, action.turn.locale, events, notes);
 };
 

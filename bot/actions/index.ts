@@ -3,7 +3,7 @@ import { dealWorkVerbs } from './dealWorkActions';
 import { dealListVerbs } from '../dealCommands';
 import { referralVerbs } from './referralActions';
 import { adminVerbs } from '../admin/verbs';
-import type { CardActionHandler } from './types';
+import type { CardActionHandler } from '../handlerTypes';
 
 /**
  * The card verbs (Action.Execute) and their handlers: one small module per area, each handler a few lines that call

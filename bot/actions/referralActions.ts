@@ -3,11 +3,10 @@ import { referralDeclineCard } from '../../cards/referralDeclineCard';
 import { t } from '../../cards/i18n';
 import type { AdaptiveCard } from '../../cards/render';
 import { messageCard } from '../../cards/messageCard';
-import { CLOSE_REASON_LABEL, CloseReasonSchema, guard, SYSTEM, type Command, type CommandName, type Refusal } from '../../src/domain';
-import type { CommandOutcome, DealRecord } from '../../src/store/dealStore';
+import { CLOSE_REASON_LABEL, CloseReasonSchema, guard, type Command, type CommandName, type CommandOutcome, type DealRecord, type Refusal } from '../../src/domain';
 import { registerButton } from '../dealView';
-import { contextOf, currentCard, DealActionData, notFoundCard } from './dealCommand';
-import type { CardAction, CardActionHandler } from './types';
+import { clickedCopy, contextOf, currentCard, DealActionData, notFoundCard } from './dealCommand';
+import type { CardAction, CardActionHandler } from '../handlerTypes';
 
 /**
  * R15/R16: Accept and Decline on a referral card. The button opens an inline form on the same card; its submit runs
@@ -65,14 +64,13 @@ const RACE_OUTCOMES = new Set(['ALREADY_ACCEPTED', 'ALREADY_DECLINED', 'ALREADY_
 async function refusedCard(action: CardAction, dealId: string, command: CommandName, refusal: Refusal): Promise<AdaptiveCard> {
   const { services, turn } = action;
   const notice = { kind: 'warning' as const, text: refusal.message[turn.locale] };
-  const visible = await services.deals.get(dealId, turn.actor);
+  const visible = await services.queries.get(dealId, turn.actor);
   if (visible.ok) return currentCard(action, visible.value, notice);
-  const stored = await services.deals.get(dealId, SYSTEM);
+  const stored = await services.queries.getForSystem(dealId);
   if (!stored.ok) return notFoundCard(action);
   const race = guard(stored.value, command, turn.actor, contextOf(action));
   if (!race || !RACE_OUTCOMES.has(race.code)) return notFoundCard(action);
-  const conversationId = turn.context.activity.conversation?.id ?? '';
-  const posted = await services.db.prisma.cardPost.findFirst({ where: { dealId, conversationId } });
+  const posted = await services.cardPosts.postedIn(dealId, turn.context.activity.conversation?.id ?? '');
   return posted ? currentCard(action, stored.value, { kind: 'warning', text: race.message[turn.locale] }) : messageCard(race.message[turn.locale], []);
 }
 
@@ -81,7 +79,7 @@ async function openForm(action: CardAction, command: CommandName, form: (deal: D
   const parsed = DealActionData.safeParse(action.data);
   if (!parsed.success) return notFoundCard(action);
   const { dealId } = parsed.data;
-  const found = await action.services.deals.get(dealId, action.turn.actor);
+  const found = await action.services.queries.get(dealId, action.turn.actor);
   if (!found.ok) return refusedCard(action, dealId, command, found.refusal);
   const refusal = guard(found.value, command, action.turn.actor, contextOf(action));
   return refusal ? refusedCard(action, dealId, command, refusal) : form(found.value);
@@ -101,16 +99,18 @@ async function submit(
   if (!parsed.success) return notFoundCard(action);
   const { services, turn } = action;
   const { dealId, version } = parsed.data;
-  const result = await services.deals.execute(dealId, command, turn.actor, { today: turn.today, expectedVersion: version });
+  const result = await services.commands.execute(dealId, command, turn.actor, {
+    today: turn.today,
+    expectedVersion: version,
+    viewedCopy: clickedCopy(action),
+  });
   if (!result.ok) {
     if (result.refusal.code === 'INVALID_INPUT' && result.refusal.fieldErrors.length) {
-      const current = await services.deals.get(dealId, turn.actor);
+      const current = await services.queries.get(dealId, turn.actor);
       if (current.ok) return onInvalid(current.value, result.refusal);
     }
     return refusedCard(action, dealId, command.type, result.refusal);
   }
-  const activity = turn.context.activity;
-  await services.publisher.refreshCopies(dealId, { conversationId: activity.conversation?.id, activityId: activity.replyToId });
   return currentCard(action, result.value.deal, { kind: 'good', text: done(result.value) });
 }
 
@@ -139,10 +139,10 @@ export const submitAccept: CardActionHandler = (action) => {
 export const openDecline: CardActionHandler = (action) =>
   openForm(action, 'decline', (deal) => referralDeclineCard(deal, action.turn.locale));
 
-export const submitDecline: CardActionHandler = async (action) => {
+export const submitDecline: CardActionHandler = (action) => {
   const values = { reason: text(action.data.reason), message: text(action.data.message) };
   const { locale } = action.turn;
-  const card = await submit(
+  return submit(
     action,
     { type: 'decline', input: { reason: values.reason || undefined, message: values.message } },
     (deal, refusal) => referralDeclineCard(deal, locale, { values, errors: refusal.fieldErrors, notice: t(locale, 'referral.fixErrors') }),
@@ -151,9 +151,6 @@ export const submitDecline: CardActionHandler = async (action) => {
       return t(locale, 'referral.done.decline', { reason: reason.success ? CLOSE_REASON_LABEL[reason.data][locale] : '—' });
     },
   );
-  // R28: the sender's notification was written with the decline; send it now rather than at the next sweep.
-  action.services.outbox.kick();
-  return card;
 };
 
 registerButton('accept', { verb: 'referral.accept', style: 'positive', title: (l) => t(l, 'referral.action.accept') });

@@ -1,9 +1,9 @@
 import { t } from '../../cards/i18n';
-import { guard, STAGE_LABEL, SYSTEM, StageSchema } from '../../src/domain';
+import { guard, STAGE_LABEL, StageSchema } from '../../src/domain';
 import { registerForm } from '../../cards/dealForms';
 import { registerButton } from '../dealView';
 import { contextOf, currentCard, DealActionData, notFoundCard, runDealCommand } from './dealCommand';
-import type { CardActionHandler } from './types';
+import type { CardActionHandler } from '../handlerTypes';
 
 /** R20/R21 buttons: complete the next mandatory stage, set an optional co-sell stage, mark Won. */
 
@@ -41,13 +41,13 @@ export const win: CardActionHandler = (action) =>
 export const refresh: CardActionHandler = async (action) => {
   const parsed = DealActionData.safeParse(action.data);
   if (!parsed.success) return notFoundCard(action);
-  const found = await action.services.deals.get(parsed.data.dealId, action.turn.actor);
+  const { services, turn } = action;
+  const found = await services.queries.get(parsed.data.dealId, turn.actor);
   if (found.ok) return currentCard(action, found.value);
   // Someone who may not act keeps the read-only view of a card posted in this conversation (they already see it);
   // a forged id for any other deal learns nothing (R4).
-  const conversationId = action.turn.context.activity.conversation?.id ?? '';
-  const posted = await action.services.db.prisma.cardPost.findFirst({ where: { dealId: parsed.data.dealId, conversationId } });
-  const shared = posted ? await action.services.deals.get(parsed.data.dealId, SYSTEM) : null;
+  const posted = await services.cardPosts.postedIn(parsed.data.dealId, turn.context.activity.conversation?.id ?? '');
+  const shared = posted ? await services.queries.getForSystem(parsed.data.dealId) : null;
   return shared?.ok ? currentCard(action, shared.value) : notFoundCard(action);
 };
 

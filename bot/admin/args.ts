@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MessageKey, MessageParams } from '../../cards/i18n';
-import { LocationInputSchema, type LocationInput } from '../../src/services/admin';
+import { LocationInputSchema, type LocationInput } from '../../src/domain';
 
 /**
  * The words after an admin command, checked with zod before anything is looked up. A problem is a message key

@@ -2,7 +2,7 @@ import { MessageFactory } from 'botbuilder';
 import { adminDoneCard, adminErrorCard, locationsListCard, peopleListCard } from '../../cards/adminCard';
 import { t } from '../../cards/i18n';
 import { cardAttachment, type AdaptiveCard } from '../../cards/render';
-import type { TextHandler } from '../textCommands';
+import type { TextHandler } from '../handlerTypes';
 import type { Turn } from '../turn';
 import { parseAddLocation, parseRemoveLocation, parseRemoveRoleArgs, parseRenameLocation, parseRoleArgs, type ArgProblem } from './args';
 import { changeRole, describeTarget, failureMessage, notAdminMessage, panelCard, personView, resolveTarget, scopeFrom } from './core';

@@ -2,25 +2,23 @@ import { adminPanelCard, roleLabel, scopeLabel, type LocationView, type PersonVi
 import type { Notice } from '../../cards/dealCard';
 import { t } from '../../cards/i18n';
 import type { AdaptiveCard } from '../../cards/render';
-import { adminRefusal, defaultScopeFor, type RoleGrant, type Scope } from '../../src/domain';
-import type { AdminFailure, RoleChange } from '../../src/services/admin';
-import type { UserRow } from '../../src/store/people';
+import { adminRefusal, defaultScopeFor, type AdminFailure, type Person, type RoleChange, type RoleGrant, type Scope } from '../../src/domain';
+import { refreshCardsAfterRoleChange } from '../../src/services/roleChanges';
 import type { BotServices } from '../botServices';
 import type { Turn } from '../turn';
 import type { TargetRef } from './args';
 import { findByName, resolveMention } from './identity';
-import { refreshCardsAfterRoleChange } from './refresh';
 
 /** What the text commands and the admin card's buttons share: look-ups, the role change, and the panel. */
 
-export function personView(u: UserRow): PersonView {
+export function personView(u: Person): PersonView {
   return {
     id: u.id,
     name: u.name,
     email: u.email,
     role: u.role,
     global: u.globalScope,
-    locations: u.locations.map((l) => l.locationId).sort(),
+    locations: [...u.locationIds].sort(),
   };
 }
 
@@ -35,16 +33,16 @@ export async function locationViews(services: BotServices): Promise<LocationView
 }
 
 export async function panelCard(turn: Turn, services: BotServices, notice?: Notice): Promise<AdaptiveCard> {
-  const [locations, people, routes] = await Promise.all([services.admin.locations(), services.people.all(), services.admin.routes()]);
+  const [locations, people, routes] = await Promise.all([services.admin.locations(), services.people.all(), services.routes.list()]);
   return adminPanelCard(
     {
       locations,
       people: people.map(personView),
       routes: routes.map((r) => ({
         locationId: r.locationId,
-        locationName: r.location.name,
+        locationName: r.locationName,
         conversationId: r.conversationId,
-        conversationKind: r.conversation.kind,
+        conversationKind: r.conversationKind,
         broken: r.broken,
         brokenAt: r.brokenAt,
       })),
@@ -70,7 +68,7 @@ export async function failureMessage(turn: Turn, services: BotServices, failure:
 }
 
 /** The person a command names; null when unknown (the caller says so). */
-export async function resolveTarget(turn: Turn, services: BotServices, ref: TargetRef): Promise<UserRow | null> {
+export async function resolveTarget(turn: Turn, services: BotServices, ref: TargetRef): Promise<Person | null> {
   if (ref.kind === 'mention') return resolveMention(turn.context, services, ref.text);
   if (ref.kind === 'email') return services.people.byEmail(ref.email);
   return findByName(services, ref.name);
@@ -115,7 +113,7 @@ export async function scopeFrom(
  * Changes a role (rules in src/domain, audit in the service), then brings posted deal cards up to date for the new
  * rights. Returns the notice to show.
  */
-export async function changeRole(turn: Turn, services: BotServices, target: UserRow, grant: RoleGrant): Promise<Notice> {
+export async function changeRole(turn: Turn, services: BotServices, target: Person, grant: RoleGrant): Promise<Notice> {
   const result = await services.admin.changeRole(turn.actor, target.id, grant);
   if (!result.ok) return { kind: 'attention', text: await failureMessage(turn, services, result.failure, target.name) };
   const change: RoleChange = result.value;

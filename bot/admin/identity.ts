@@ -1,7 +1,6 @@
-import { Prisma } from '@prisma/client';
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Person, TeamsIdentity } from '../../src/domain';
 import type { Services } from '../../src/services/services';
-import type { TeamsIdentity, UserRow } from '../../src/store/people';
 
 /**
  * Who is talking, recorded from Teams: AAD object id and name from the activity, email/UPN from the Bot Connector
@@ -29,21 +28,13 @@ export async function lookupMember(context: TurnContext, teamsUserId: string, se
   }
 }
 
-/** ensureUser, falling back to no email when the email already belongs to someone else's row. */
-export async function recordUser(services: Services, who: TeamsIdentity): Promise<UserRow> {
-  try {
-    return await services.people.ensureUser(who);
-  } catch (err) {
-    if (who.email && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-      services.logger.warn({ aadObjectId: who.aadObjectId }, 'email already recorded for another person; kept without it');
-      return services.people.ensureUser({ ...who, email: null });
-    }
-    throw err;
-  }
+/** Records the person; an email that already belongs to someone else's row is left off (the store decides). */
+export function recordUser(services: Services, who: TeamsIdentity): Promise<Person> {
+  return services.people.ensureUser(who);
 }
 
 /** The person of this turn, recorded (with email on first contact) and, if BOOTSTRAP_ADMINS lists them, made admin. */
-export async function admitUser(context: TurnContext, services: Services): Promise<UserRow> {
+export async function admitUser(context: TurnContext, services: Services): Promise<Person> {
   const from = context.activity.from;
   const aadObjectId = from.aadObjectId ?? from.id;
   const known = await services.people.byAadObjectId(aadObjectId);
@@ -58,7 +49,9 @@ export async function admitUser(context: TurnContext, services: Services): Promi
       else failedLookups.set(key, Date.now());
     }
   }
-  const user = !known || email ? await recordUser(services, { aadObjectId, name: from.name || known?.name || from.id, email }) : known;
+  // One look-up per turn; a write only for someone new, a new email, or a name changed in Teams.
+  const renamed = !!known && !!from.name && known.name !== from.name;
+  const user = !known || email || renamed ? await recordUser(services, { aadObjectId, name: from.name || known?.name || from.id, email }) : known;
   return services.bootstrap.applyListed(user);
 }
 
@@ -73,7 +66,7 @@ interface MentionEntity {
  * turns it into an AAD id and email (and the person is recorded). Without the connector, a unique exact name among
  * known people still works.
  */
-export async function resolveMention(context: TurnContext, services: Services, mentionText: string): Promise<UserRow | null> {
+export async function resolveMention(context: TurnContext, services: Services, mentionText: string): Promise<Person | null> {
   const recipientId = context.activity.recipient?.id;
   const entities = (context.activity.entities ?? []) as unknown as MentionEntity[];
   const entity = entities.find((e) => e.type === 'mention' && e.text === mentionText && e.mentioned?.id !== recipientId);
@@ -93,11 +86,6 @@ export async function resolveMention(context: TurnContext, services: Services, m
 }
 
 /** A known person by exact name (any case), only when the name is unique. */
-export async function findByName(services: Services, name: string): Promise<UserRow | null> {
-  const rows = await services.db.prisma.user.findMany({
-    where: { name: { equals: name.trim(), mode: 'insensitive' } },
-    include: { locations: true },
-    take: 2,
-  });
-  return rows.length === 1 ? rows[0]! : null;
+export function findByName(services: Services, name: string): Promise<Person | null> {
+  return services.people.byUniqueName(name);
 }

@@ -2,7 +2,7 @@ import { adminDoneCard, adminErrorCard } from '../../cards/adminCard';
 import type { Notice } from '../../cards/dealCard';
 import { t } from '../../cards/i18n';
 import { messageCard } from '../../cards/messageCard';
-import type { CardAction, CardActionHandler } from '../actions/types';
+import type { CardAction, CardActionHandler } from '../handlerTypes';
 import { parseAddLocationForm, RemoveLocationFormSchema, RenameLocationFormSchema, SetRoleFormSchema } from './args';
 import { changeRole, failureMessage, notAdminMessage, panelCard, resolveLocations } from './core';
 

@@ -1,13 +1,10 @@
-import type { Customer } from '@prisma/client';
 import { z } from 'zod';
-import { CountrySchema, fieldErrorsOf, requiredText } from '../../src/domain';
-import { CustomerDirectory, NewCustomerSchema, type NewCustomer } from '../../src/store/customers';
+import { CountrySchema, NewCustomerSchema, fieldErrorsOf, requiredText, type CustomerRecord, type NewCustomer } from '../../src/domain';
 import { check, countryChoices, countryName, entriesOf, errorsFrom, tr } from './stepHelpers';
 import type { Errors, StepContext, StepDef } from './wizardTypes';
 
 /** R6: find the customer in the directory (country + city + name), pick one suggestion, or add a new customer. */
 
-const directoryOf = (ctx: StepContext) => new CustomerDirectory(ctx.services.db.prisma);
 
 /** The card's new-customer inputs → the directory's fields. */
 const NEW_FIELDS = { newName: 'name', newAddress: 'addressLine1', newCity: 'city', newCountry: 'country', newDuns: 'duns' } as const;
@@ -25,17 +22,13 @@ export function newCustomerOf(ctx: StepContext): { ok: true; value: NewCustomer 
   return { ok: false, errors };
 }
 
-export function describeCustomer(c: Pick<Customer, 'name' | 'addressLine1' | 'city' | 'country' | 'duns'>, ctx: StepContext): string {
+export function describeCustomer(c: Pick<CustomerRecord, 'name' | 'addressLine1' | 'city' | 'country' | 'duns'>, ctx: StepContext): string {
   const place = [c.addressLine1, c.city, countryName(c.country, ctx.locale)].filter(Boolean).join(', ');
   return c.duns ? tr(ctx, 'wizard.customer.suggestion', { name: c.name, place, duns: c.duns }) : tr(ctx, 'wizard.customer.suggestionNoDuns', { name: c.name, place });
 }
 
-async function suggestions(ctx: StepContext): Promise<Customer[]> {
-  const ids = ctx.draft.customer.resultIds;
-  if (ids.length === 0) return [];
-  const rows = await ctx.services.db.prisma.customer.findMany({ where: { id: { in: ids } } });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+function suggestions(ctx: StepContext): Promise<CustomerRecord[]> {
+  return ctx.services.customers.byIds(ctx.draft.customer.resultIds);
 }
 
 export const customerStep: StepDef = {
@@ -129,7 +122,7 @@ export const customerStep: StepDef = {
       check(CountrySchema, e.country ?? '', 'country', ctx.locale, errors);
       check(requiredText(200), e.query ?? '', 'query', ctx.locale, errors);
       if (Object.keys(errors).length) return { kind: 'stay', errors };
-      const found = await directoryOf(ctx).search({ country: e.country ?? '', city: e.city, query: e.query ?? '' });
+      const found = await ctx.services.customers.search({ country: e.country ?? '', city: e.city, query: e.query ?? '' });
       ctx.draft.customer.resultIds = found.map((c) => c.id);
       ctx.draft.customer.searched = true;
       if (!found.some((c) => c.id === e.customerId)) e.customerId = found.length === 1 ? (found[0]?.id ?? '') : '';
@@ -139,12 +132,12 @@ export const customerStep: StepDef = {
     if (ctx.draft.customer.mode === 'new') {
       const parsed = newCustomerOf(ctx);
       if (!parsed.ok) return { kind: 'stay', errors: parsed.errors };
-      const same = parsed.value.duns ? await directoryOf(ctx).findByDuns(parsed.value.duns) : null;
+      const same = parsed.value.duns ? await ctx.services.customers.findByDuns(parsed.value.duns) : null;
       if (same) return { kind: 'stay', errors: { newDuns: tr(ctx, 'wizard.customer.dunsExists', { name: same.name }) } };
       return { kind: 'next' };
     }
     const picked = z.string().min(1).max(64).safeParse(e.customerId);
-    const customer = picked.success ? await directoryOf(ctx).get(picked.data) : null;
+    const customer = picked.success ? await ctx.services.customers.get(picked.data) : null;
     if (!customer) {
       return { kind: 'stay', errors: { customerId: tr(ctx, 'wizard.customer.pickOne') } };
     }
@@ -157,7 +150,7 @@ export const customerStep: StepDef = {
       const parsed = newCustomerOf(ctx);
       return parsed.ok ? tr(ctx, 'wizard.summary.newCustomer', { customer: describeCustomer({ ...parsed.value, city: parsed.value.city ?? null, duns: parsed.value.duns ?? null }, ctx) }) : '';
     }
-    const customer = await directoryOf(ctx).get(e.customerId ?? '');
+    const customer = await ctx.services.customers.get(e.customerId ?? '');
     return customer ? describeCustomer(customer, ctx) : '';
   },
 };

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
-import { localeOf, t, type Locale, type MessageKey } from '../../cards/i18n';
+import { t, type Locale, type MessageKey } from '../../cards/i18n';
 import { messageCard } from '../../cards/messageCard';
 import { cardAttachment, type AdaptiveCard } from '../../cards/render';
 import { wizardDoneCard } from '../../cards/wizardCard';
 import { CountrySchema, REFUSAL_MESSAGES } from '../../src/domain';
-import { PrismaStorage, StorageConflictError } from '../../src/store/botStorage';
+import { StorageConflictError, type Services } from '../../src/services/services';
 import type { BotServices } from '../botServices';
-import { beginTurn, type Turn } from '../turn';
+import type { Turn } from '../turn';
 import { closeStepCard } from './cardStepDialog';
 import { NEW_DEAL_DIALOG, NewDealDialog, type LoopOptions } from './newDealDialog';
 import { CONTROL_KEYS, WIZARD_TURN, WIZARD_VERB, WizardSubmitSchema, emptyDraft, wizardTurnOf, type WizardSession, type WizardTurn } from './wizardTypes';
@@ -39,11 +39,11 @@ const isActive = (s: WizardSession) => (s.dialogState?.dialogStack.length ?? 0) 
  * card (double click, second device, Teams' retry) exactly one proceeds, the other is told the step is done.
  */
 export class NewDealWizard {
-  private readonly storage: PrismaStorage;
+  private readonly storage: Services['botStorage'];
   private readonly dialogs: DialogSet;
 
   constructor(private readonly services: BotServices) {
-    this.storage = new PrismaStorage(services.db.prisma);
+    this.storage = services.botStorage;
     this.dialogs = new DialogSet(new SessionDialogState());
     this.dialogs.add(new NewDealDialog());
   }
@@ -108,21 +108,21 @@ export class NewDealWizard {
   }
 
   /** A click on a wizard card (Action.Execute, verb `newDeal`); undefined for any other verb. */
-  async invoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> {
+  async invoke(turn: Turn, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> {
     if (value?.action?.verb !== WIZARD_VERB) return undefined;
     let card: AdaptiveCard;
     try {
-      card = await this.click(context, value);
+      card = await this.click(turn, value);
     } catch (err) {
       // The claim was released (see click): the user sees an apology on the card and can click again.
       this.services.logger.error({ err }, 'new-deal wizard click failed');
-      card = messageCard(t(localeOfActivity(context), 'error.apology'), [], 'attention');
+      card = messageCard(t(turn.locale, 'error.apology'), [], 'attention');
     }
     return { statusCode: 200, type: CARD_RESPONSE_TYPE, value: card as unknown as AdaptiveCardInvokeResponse['value'] };
   }
 
-  private async click(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCard> {
-    const turn = await beginTurn(context, this.services);
+  private async click(turn: Turn, value: AdaptiveCardInvokeValue): Promise<AdaptiveCard> {
+    const { context } = turn;
     const data = (typeof value.action.data === 'object' && value.action.data !== null ? value.action.data : {}) as Record<string, unknown>;
     const submit = WizardSubmitSchema.safeParse(data);
     if (!submit.success) return staleCard(turn.locale);
@@ -179,8 +179,6 @@ export class NewDealWizard {
 function staleCard(locale: Locale): AdaptiveCard {
   return wizardDoneCard(t(locale, 'wizard.stale'), 'info');
 }
-
-const localeOfActivity = (context: TurnContext) => localeOf(context.activity.locale);
 
 const wizards = new WeakMap<BotServices, NewDealWizard>();
 

@@ -1,9 +1,7 @@
 import { MessageFactory } from 'botbuilder';
 import { t } from '../../cards/i18n';
 import { cardAttachment } from '../../cards/render';
-import { createDeal, type Refusal } from '../../src/domain';
-import { CustomerDirectory } from '../../src/store/customers';
-import type { DealRecord } from '../../src/store/dealStore';
+import { createDeal, type DealRecord, type Refusal } from '../../src/domain';
 import { personalDealCard } from '../dealView';
 import { contactOf, contactStep } from './contactStep';
 import { customerStep, newCustomerOf } from './customerStep';
@@ -52,13 +50,14 @@ function refused(ctx: StepContext, refusal: Refusal): StepOutcome {
   return { kind: 'stay', errors, notice: refusal.message[ctx.locale], noticeLines: lines };
 }
 
-async function postDealCard(ctx: StepContext, deal: DealRecord, notes: string): Promise<void> {
+async function postDealCard(ctx: StepContext, deal: DealRecord): Promise<void> {
   const { context, actor, locale, today } = ctx.turn;
   const domainCtx = { now: new Date(), today, config: ctx.services.domain };
-  const card = personalDealCard(deal, actor, locale, domainCtx, { kind: 'good', text: t(locale, 'wizard.created.notice') }, notes, await ctx.services.publisher.deciders(deal));
+  const notice = { kind: 'good' as const, text: t(locale, 'wizard.created.notice') };
+  const card = personalDealCard(deal, actor, locale, domainCtx, notice, await ctx.services.publisher.deciders(deal));
   const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   // Recorded as a posted copy: later changes to the deal update this message too.
-  await ctx.services.publisher.track(deal.id, context.activity.conversation.id, sent?.id ?? '');
+  await ctx.services.publisher.track(deal, context.activity.conversation.id, sent?.id ?? '');
 }
 
 export const reviewStep: StepDef = {
@@ -107,15 +106,14 @@ export const reviewStep: StepDef = {
     // The domain decides first, so a refused deal never leaves a new customer behind.
     const decided = createDeal(input, actor, { now: new Date(), today, config: ctx.services.domain });
     if (!decided.ok) return refused(ctx, decided.refusal);
-    let customerId = String(input.customerId);
-    if (newCustomer) {
-      if (!newCustomer.ok) return { kind: 'stay', notice: tr(ctx, 'wizard.review.fixIn', { step: tr(ctx, 'wizard.customer.title'), message: Object.values(newCustomer.errors).join(' ') }) };
-      customerId = (await new CustomerDirectory(ctx.services.db.prisma).upsert(newCustomer.value)).customer.id;
+    if (newCustomer && !newCustomer.ok) {
+      return { kind: 'stay', notice: tr(ctx, 'wizard.review.fixIn', { step: tr(ctx, 'wizard.customer.title'), message: Object.values(newCustomer.errors).join(' ') }) };
     }
-    const created = await ctx.services.deals.create({ ...input, customerId }, actor, { today });
+    // A new customer is added to the directory in the same transaction as the deal.
+    const created = await ctx.services.commands.create(input, actor, { today, newCustomer: newCustomer?.value });
     if (!created.ok) return refused(ctx, created.refusal);
     const deal = created.value;
-    await postDealCard(ctx, deal, String(input.notes ?? ''));
+    await postDealCard(ctx, deal);
     return { kind: 'created', dealId: deal.id, line: tr(ctx, 'wizard.created.line', { number: deal.number, name: deal.name }) };
   },
 

@@ -7,31 +7,9 @@ import type { Errors, StepContext, StepDef } from './wizardTypes';
 export const MAX_TEAM_ROWS = 10;
 const RECENT_CONTACTS = 5;
 
-interface Contact {
-  name: string;
-  email: string;
-  phone: string | null;
-  userId: string | null;
-}
-
-/** People on the teams of deals this user created, newest first, one per email, without the user. */
-export async function recentContacts(ctx: StepContext): Promise<Contact[]> {
-  const own = ctx.turn.user.email?.toLowerCase();
-  const rows = await ctx.services.db.prisma.dealTeamMember.findMany({
-    where: { deal: { createdById: ctx.turn.actor.id } },
-    orderBy: { createdAt: 'desc' },
-    take: 100,
-  });
-  const seen = new Set<string>(own ? [own] : []);
-  const out: Contact[] = [];
-  for (const r of rows) {
-    const key = r.email.toLowerCase();
-    if (seen.has(key) || (r.userId && r.userId === ctx.turn.actor.id)) continue;
-    seen.add(key);
-    out.push({ name: r.name, email: r.email, phone: r.phone, userId: r.userId });
-    if (out.length === RECENT_CONTACTS) break;
-  }
-  return out;
+/** R9: complete members from the user's earlier deals (the same list the deal card's team form offers). */
+function recentContacts(ctx: StepContext) {
+  return ctx.services.queries.recentContacts(ctx.turn.actor, { limit: RECENT_CONTACTS });
 }
 
 const rowOf = (ctx: StepContext, i: number) => {
@@ -98,7 +76,7 @@ export const teamStep: StepDef = {
         const contact = (await recentContacts(ctx)).find((c) => c.email.toLowerCase() === arg?.toLowerCase());
         if (!contact) return { kind: 'stay' };
         e[`team.${i}.name`] = contact.name;
-        e[`team.${i}.phone`] = contact.phone ?? '';
+        e[`team.${i}.phone`] = contact.phone;
         e[`team.${i}.email`] = contact.email;
         if (contact.userId) ctx.draft.knownUsers[contact.email.toLowerCase()] = contact.userId;
       }

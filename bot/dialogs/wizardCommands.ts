@@ -1,5 +1,5 @@
 import type { CommandId } from '../commands';
-import type { TextHandler } from '../textCommands';
+import type { TextHandler } from '../handlerTypes';
 import { wizardFor } from './newDealWizard';
 
 /** The typed commands of the new-deal wizard: `new deal` / `新しい取引` starts it, `cancel` / `キャンセル` ends it. */

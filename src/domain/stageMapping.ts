@@ -51,3 +51,15 @@ export function commandForStage(deal: DealState, stage: Stage): Command | null {
   if (deal.type === 'coSell' && isOptionalCoSellStage(stage)) return { type: 'setStage', input: { stage } };
   return null;
 }
+
+/**
+ * R22 for filters: the stages a name or percentage names across deal types ("60%" is Proposed of a co-sell deal and
+ * Prepare assessment report of an assessment). The chat `deals stage:` filter and the API's `?stage=` both use this.
+ */
+export function stagesNamed(value: string, types: readonly DealType[], maps: Partial<Record<DealType, StageMap>> = {}): Result<Stage[]> {
+  const mapped = types.map((type) => mapStage(value, type, maps[type] ?? {}));
+  const stages = [...new Set(mapped.flatMap((m) => (m.ok ? [m.value] : [])))];
+  if (stages.length) return ok(stages);
+  const first = mapped.find((m) => !m.ok);
+  return first && !first.ok ? first : fail(refuse('UNKNOWN_STAGE', { value, accepted: '' }));
+}

@@ -11,12 +11,12 @@ import {
   stagePercent,
   type CloseReason,
   type Command,
+  type DealRecord,
   type Refusal,
   type StageMap,
   type Status,
   type Substatus,
 } from '../domain';
-import type { DealRecord } from '../store/dealStore';
 import type { ApiErrorCode } from './errors';
 import { IMMUTABLE_PATHS, PATCH_PATHS, type PatchOperation, type PatchPath } from './partnerCenterShape';
 

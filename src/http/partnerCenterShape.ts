@@ -9,9 +9,9 @@ import {
   StatusSchema,
   SubstatusSchema,
   stagePercent,
+  type DealRecord,
   type Direction,
 } from '../domain';
-import type { DealRecord } from '../store/dealStore';
 
 /**
  * The wire shape of the deals API: Partner Center referral field names where Partner Center has the field
@@ -254,7 +254,7 @@ export const etagOf = (deal: Pick<DealRecord, 'version'>) => `"${deal.version}"`
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toPartnerCenter(deal: DealRecord, latestNote: string | null): DealOut {
+export function toPartnerCenter(deal: DealRecord): DealOut {
   const contact = deal.contact;
   const hasContact = !!(contact.name || contact.email || contact.phone);
   return {
@@ -288,7 +288,7 @@ export function toPartnerCenter(deal: DealRecord, latestNote: string | null): De
       dealValue: deal.value,
       currency: deal.currency,
       closingDateTime: deal.closeDate,
-      notes: latestNote,
+      notes: deal.latestNote?.text ?? null,
       requirements: {
         solutions: deal.solutions.map((s) => ({ id: s.id, name: s.name })),
         assessmentType: deal.assessmentType,

@@ -14,11 +14,12 @@ import {
   fieldErrorsOf,
   optionalText,
   requiredText,
+  type DealRecord,
   type FieldError,
+  type IncomingReferral,
 } from '../domain';
 import type { Logger } from '../log';
-import type { ReferralIntake } from '../services/intake';
-import type { DealRecord, IncomingReferral } from '../store/dealStore';
+import type { DealCommands } from '../services/dealCommands';
 
 /**
  * R26: POST /api/referrals — a referral in the Partner Center referral shape. Bearer-token protected (constant-time
@@ -237,11 +238,12 @@ export function referralView(deal: DealRecord, created: boolean) {
 export interface ReferralRouteDeps {
   config: Config;
   logger: Logger;
-  intake: ReferralIntake;
+  commands: Pick<DealCommands, 'receive'>;
 }
 
+/** R14: stored and answered at once; the card is posted by a job after the commit (never inside this request). */
 export function registerReferralRoutes(server: Server, deps: ReferralRouteDeps): void {
-  const { config, logger, intake } = deps;
+  const { config, logger, commands } = deps;
   const body = restify.plugins.bodyParser({ maxBodySize: MAX_REFERRAL_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true });
 
   server.post('/api/referrals', bearerToken(config, logger), body, async (req: Request, res: Response) => {
@@ -250,7 +252,7 @@ export function registerReferralRoutes(server: Server, deps: ReferralRouteDeps):
       sendJson(res, 400, { error: 'invalid_referral', message: 'Some fields need fixing; nothing was stored.', errors: asApiErrors(fieldErrorsOf(parsed.error)) });
       return;
     }
-    const result = await intake.receive(toIncomingReferral(parsed.data));
+    const result = await commands.receive(toIncomingReferral(parsed.data));
     if (!result.ok) {
       sendJson(res, 400, { error: 'invalid_referral', message: result.refusal.message.en, errors: asApiErrors(result.refusal.fieldErrors) });
       return;

@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { ConfigError } from '../config';
-import { SYSTEM } from '../domain';
+import { LocationInputSchema, type LocationInput } from '../domain';
 import type { Logger } from '../log';
-import { appendEvents } from '../store/dealStore';
-import { adminEvent, LocationInputSchema, type LocationInput } from './admin';
+import type { AdminStore } from '../store/admin';
 
 /**
  * LOCATIONS_FILE: the partner's MPN locations, loaded at start so a deployment can bring its structure along.
@@ -59,31 +57,9 @@ export async function readLocationsFile(file: string): Promise<LocationInput[]> 
   return parsed.data;
 }
 
-/** Adds or renames the file's locations in one transaction, with audit events. Returns how many changed. */
-export async function applyLocations(prisma: PrismaClient, rows: readonly LocationInput[], source: string): Promise<{ added: number; renamed: number }> {
-  return prisma.$transaction(async (tx) => {
-    let added = 0;
-    let renamed = 0;
-    const now = new Date();
-    for (const r of rows) {
-      const existing = await tx.location.findFirst({ where: { id: { equals: r.id, mode: 'insensitive' } } });
-      if (!existing) {
-        await tx.location.create({ data: { id: r.id, name: r.name, country: r.country ?? null } });
-        await appendEvents(tx, null, SYSTEM, [adminEvent('LocationAdded', { locationId: r.id, name: r.name, country: r.country ?? null, source })], now);
-        added++;
-      } else if (existing.name !== r.name || (r.country && existing.country !== r.country)) {
-        await tx.location.update({ where: { id: existing.id }, data: { name: r.name, ...(r.country ? { country: r.country } : {}) } });
-        await appendEvents(tx, null, SYSTEM, [adminEvent('LocationRenamed', { locationId: existing.id, before: existing.name, after: r.name, source })], now);
-        renamed++;
-      }
-    }
-    return { added, renamed };
-  });
-}
-
-export async function loadLocationsFile(prisma: PrismaClient, file: string, logger: Logger): Promise<{ added: number; renamed: number }> {
+export async function loadLocationsFile(admin: Pick<AdminStore, 'applyLocations'>, file: string, logger: Logger): Promise<{ added: number; renamed: number }> {
   const rows = await readLocationsFile(file);
-  const result = await applyLocations(prisma, rows, path.basename(file));
+  const result = await admin.applyLocations(rows, path.basename(file));
   logger.info({ file, rows: rows.length, ...result }, 'LOCATIONS_FILE loaded');
   return result;
 }

@@ -1,15 +1,14 @@
-import type { PrismaClient } from '@prisma/client';
 import type { Logger } from '../log';
+import type { NotificationStatus, NotificationStore } from '../store/notifications';
 import { PeriodicJob } from './periodic';
 
 /**
  * R28: the durable outbox of sender notifications. Decline and expiry write a Notification row in the same transaction
- * as the deal (src/store/dealStore.ts); this dispatcher POSTs each row as JSON to the sender's callback URL with an
+ * as the deal (src/store/deals/repository.ts, src/store/expiry.ts); this dispatcher POSTs each row as JSON to the sender's callback URL with an
  * `Idempotency-Key` (the row id, the same on every attempt), retries with exponential backoff on errors and
  * timeouts, and after `maxAttempts` marks the row `failed`, where it stays listed until someone retries it.
  *
- * Several instances may run at once: a row is claimed by a conditional update (still pending, not leased, attempts
- * unchanged), so exactly one instance sends each attempt.
+ * Several instances may run at once: each attempt is claimed by one of them (src/store/notifications.ts).
  */
 
 export interface OutboxOptions {
@@ -45,7 +44,7 @@ export class Outbox {
   private readonly opts: OutboxOptions;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly store: NotificationStore,
     private readonly logger: Logger,
     opts: Partial<OutboxOptions> = {},
   ) {
@@ -60,36 +59,21 @@ export class Outbox {
   /** Sends every notification due at `now`, one attempt each. */
   async runOnce(now = new Date()): Promise<DispatchReport> {
     const report: DispatchReport = { delivered: [], retrying: [], failed: [] };
-    // `now` schedules attempts (tests move it forward); leases guard running processes and follow the real clock.
-    const clock = new Date();
-    const unleased = [{ lockedUntil: null }, { lockedUntil: { lte: clock } }];
-    const due = await this.prisma.notification.findMany({
-      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: unleased },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: this.opts.batchSize,
-    });
-    for (const row of due) {
-      const lease = new Date(Date.now() + this.opts.leaseMs);
-      const claimed = await this.prisma.notification.updateMany({
-        where: { id: row.id, status: 'pending', attempts: row.attempts, OR: unleased },
-        data: { lockedUntil: lease, attempts: { increment: 1 } },
-      });
-      if (claimed.count !== 1) continue; // another instance has it
-      const attempts = row.attempts + 1;
+    for (const row of await this.store.due(now, this.opts.batchSize)) {
+      const claim = await this.store.claim(row, this.opts.leaseMs);
+      if (!claim) continue; // another instance has it
       const error = row.url ? await this.post(row.url, row.id, row.kind, row.payload) : 'no callback URL';
-      // Only the holder of this lease may record the outcome (a slow send past its lease lost the row).
-      const mine = { id: row.id, lockedUntil: lease };
       if (!error) {
-        await this.prisma.notification.updateMany({ where: mine, data: { status: 'delivered', deliveredAt: new Date(), lockedUntil: null, lastError: null } });
+        await this.store.delivered(claim);
         report.delivered.push(row.id);
-      } else if (attempts >= this.opts.maxAttempts) {
-        await this.prisma.notification.updateMany({ where: mine, data: { status: 'failed', lockedUntil: null, lastError: error } });
-        this.logger.error({ notificationId: row.id, dealId: row.dealId, attempts, error }, 'sender notification failed for good');
+      } else if (claim.attempts >= this.opts.maxAttempts) {
+        await this.store.failed(claim, error);
+        this.logger.error({ notificationId: row.id, dealId: row.dealId, attempts: claim.attempts, error }, 'sender notification failed for good');
         report.failed.push(row.id);
       } else {
-        const nextAttemptAt = new Date(now.getTime() + this.backoffMs(attempts));
-        await this.prisma.notification.updateMany({ where: mine, data: { nextAttemptAt, lockedUntil: null, lastError: error } });
-        this.logger.warn({ notificationId: row.id, attempts, error, nextAttemptAt }, 'sender notification will be retried');
+        const nextAttemptAt = new Date(now.getTime() + this.backoffMs(claim.attempts));
+        await this.store.retryAt(claim, nextAttemptAt, error);
+        this.logger.warn({ notificationId: row.id, attempts: claim.attempts, error, nextAttemptAt }, 'sender notification will be retried');
         report.retrying.push(row.id);
       }
     }
@@ -134,33 +118,12 @@ export class Outbox {
   }
 
   /** Notifications by status, newest first (GET /api/notifications). */
-  list(status?: 'pending' | 'delivered' | 'failed' | 'noEndpoint', limit = 100) {
-    return this.prisma.notification.findMany({
-      where: status ? { status } : {},
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: limit,
-      select: {
-        id: true,
-        dealId: true,
-        kind: true,
-        url: true,
-        status: true,
-        attempts: true,
-        nextAttemptAt: true,
-        lastError: true,
-        createdAt: true,
-        deliveredAt: true,
-        payload: true,
-      },
-    });
+  list(status?: NotificationStatus, limit = 100) {
+    return this.store.list(status, limit);
   }
 
   /** Puts a failed notification back in the queue with fresh attempts. False when there is no such failed row. */
-  async retry(id: string, now = new Date()): Promise<boolean> {
-    const updated = await this.prisma.notification.updateMany({
-      where: { id, status: 'failed' },
-      data: { status: 'pending', attempts: 0, nextAttemptAt: now, lockedUntil: null },
-    });
-    return updated.count === 1;
+  retry(id: string, now = new Date()): Promise<boolean> {
+    return this.store.retry(id, now);
   }
 }

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Customer, PrismaClient } from '@prisma/client';
+import type { Customer, Prisma, PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse';
-import { z } from 'zod';
-import { CountrySchema, DunsSchema, fieldErrorsOf, optionalText, requiredText, type FieldError } from '../domain';
+import { NewCustomerSchema, fieldErrorsOf, type CustomerData, type FieldError, type NewCustomer } from '../domain';
 import type { Logger } from '../log';
 import { searchKey } from './searchKey';
 
@@ -20,17 +19,7 @@ export interface CustomerQuery {
   query: string;
 }
 
-/** A new or imported customer, validated the same way wherever it comes from (wizard form, CSV row). */
-export const NewCustomerSchema = z.object({
-  name: requiredText(200),
-  addressLine1: requiredText(300),
-  city: optionalText(100),
-  state: optionalText(100),
-  postalCode: optionalText(20),
-  country: CountrySchema,
-  duns: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), DunsSchema.optional()),
-});
-export type NewCustomer = z.output<typeof NewCustomerSchema>;
+export { NewCustomerSchema, type NewCustomer } from '../domain';
 
 /** `%`, `_` and `\` are LIKE wildcards/escape in PostgreSQL; a typed "100%" must match itself only. */
 export function escapeLike(s: string): string {
@@ -75,6 +64,14 @@ export class CustomerDirectory {
 
   get(id: string): Promise<Customer | null> {
     return this.prisma.customer.findUnique({ where: { id } });
+  }
+
+  /** Several by id, in the order asked (the wizard keeps its last search results as ids). */
+  async byIds(ids: readonly string[]): Promise<Customer[]> {
+    if (!ids.length) return [];
+    const rows = await this.prisma.customer.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   findByDuns(duns: string): Promise<Customer | null> {
@@ -188,4 +185,24 @@ export async function loadDemoCustomersIfEmpty(prisma: PrismaClient, logger: Log
   const report = await importCustomers(prisma, fs.createReadStream(file));
   logger.info({ file, created: report.created, bad: report.bad.length }, `customer directory was empty: loaded ${report.created} demo customers`);
   return report;
+}
+
+/** Finds the directory entry of a referral's customer by DUNS (or exact name + place) or adds it; returns its id. */
+export async function upsertCustomer(tx: Prisma.TransactionClient, c: CustomerData): Promise<string> {
+  const data = {
+    name: c.name,
+    searchName: searchKey(c.name),
+    addressLine1: c.addressLine1 ?? null,
+    city: c.city ?? null,
+    state: c.state ?? null,
+    postalCode: c.postalCode ?? null,
+    country: c.country,
+  };
+  if (c.duns) {
+    const row = await tx.customer.upsert({ where: { duns: c.duns }, create: { ...data, duns: c.duns }, update: {} });
+    return row.id;
+  }
+  const same = await tx.customer.findFirst({ where: { name: c.name, country: c.country, city: data.city } });
+  if (same) return same.id;
+  return (await tx.customer.create({ data })).id;
 }

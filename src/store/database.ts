@@ -157,3 +157,13 @@ async function migratePostgres(pool: pg.Pool): Promise<void> {
     client.release(broken);
   }
 }
+
+/** One round trip to the database (health checks). */
+export async function pingDatabase(db: Pick<Database, 'prisma'>): Promise<void> {
+  await db.prisma.$queryRaw`SELECT 1`;
+}
+
+/** Refreshes the planner's statistics (PGlite has no autovacuum to do it). */
+export async function analyze(db: Pick<Database, 'prisma'>): Promise<void> {
+  await db.prisma.$executeRawUnsafe('ANALYZE');
+}

@@ -1,13 +1,21 @@
 import type { PrismaClient } from '@prisma/client';
 import { EXPIRY, SYSTEM } from '../domain';
+import { writeJobs, type JobSpec } from './jobs';
+
+/** The follow-up job an expired referral gets when its card is posted somewhere (`{id}` in the key is the deal id). */
+export interface ExpiredFollowUp {
+  kind: string;
+  orderKeyTemplate: string;
+}
 
 /**
  * R17 for many referrals at once. The rule (which deals are due, what they become) is the domain's EXPIRY; this
  * applies it set-wise: one batch is one transaction that claims due rows with FOR UPDATE SKIP LOCKED (so several
  * instances sweeping together never take the same deal), closes them with a version bump, and writes their sender
- * notifications (R28 outbox) and audit events. A referral answered in the meantime is no longer New and is skipped.
+ * notifications (R28 outbox), audit events and — for deals whose card is posted somewhere — the follow-up job that
+ * updates those cards. A referral answered in the meantime is no longer New and is skipped.
  */
-export async function expireDueBatch(prisma: PrismaClient, now: Date, limit: number): Promise<string[]> {
+export async function expireDueBatch(prisma: PrismaClient, now: Date, limit: number, followUp?: ExpiredFollowUp): Promise<string[]> {
   // One statement: claim, close, and write the outbox rows and audit events of the whole batch. The notification
   // payload is the shape senderNotification() builds for a single decline or expiry (tests/store/expiry.test.ts
   // compares the two paths field by field).
@@ -25,7 +33,12 @@ export async function expireDueBatch(prisma: PrismaClient, now: Date, limit: num
           version = d.version + 1, "updatedAt" = ${now}
       FROM due
       WHERE d.id = due.id
-      RETURNING d.id, d.name, d."senderReferralId", d."senderCallbackUrl", d."expiresAt"
+      RETURNING d.id, d.name, d."senderReferralId", d."senderCallbackUrl", d."expiresAt", d.version
+    ), followed AS (
+      INSERT INTO "Job" (kind, "dealId", "orderKey", payload)
+      SELECT ${followUp?.kind ?? ''}::text, e.id, replace(${followUp?.orderKeyTemplate ?? ''}::text, '{id}', e.id), jsonb_build_object('version', e.version)
+      FROM expired e
+      WHERE ${!!followUp}::boolean AND EXISTS (SELECT 1 FROM "CardPost" AS c WHERE c."dealId" = e.id)
     ), notified AS (
       INSERT INTO "Notification" (id, "dealId", kind, url, status, "nextAttemptAt", payload, "createdAt")
       SELECT gen_random_uuid()::text, e.id, ${EXPIRY.notify}, e."senderCallbackUrl",
@@ -45,4 +58,39 @@ export async function expireDueBatch(prisma: PrismaClient, now: Date, limit: num
     )
     SELECT id FROM expired`;
   return rows.map((r) => r.id);
+}
+
+/**
+ * R17's reminders: open referrals whose reminder days have come, and the claim of one reminder (a conditional update
+ * of `remindersSent`, in one transaction with the job that posts it, so each reminder is posted once).
+ */
+export class ExpiryStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  expireDue(now: Date, limit: number, followUp: ExpiredFollowUp): Promise<string[]> {
+    return expireDueBatch(this.prisma, now, limit, followUp);
+  }
+
+  /** New referrals expiring after `now` and by `horizon`, soonest first. */
+  async open(now: Date, horizon: Date): Promise<{ id: string; expiresAt: Date; remindersSent: number[] }[]> {
+    const rows = await this.prisma.deal.findMany({
+      where: { status: EXPIRY.dueStatus, expiresAt: { gt: now, lte: horizon } },
+      select: { id: true, expiresAt: true, remindersSent: true },
+      orderBy: { expiresAt: 'asc' },
+    });
+    return rows.map((r) => ({ id: r.id, expiresAt: r.expiresAt as Date, remindersSent: r.remindersSent }));
+  }
+
+  /** Marks the reminders `days` as sent unless `daysBefore` already was, writing `job` with it. False when taken. */
+  async claimReminder(dealId: string, daysBefore: number, days: number[], job: JobSpec): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const claimed = await tx.deal.updateMany({
+        where: { id: dealId, status: EXPIRY.dueStatus, NOT: { remindersSent: { has: daysBefore } } },
+        data: { remindersSent: { push: days } },
+      });
+      if (claimed.count !== 1) return false;
+      await writeJobs(tx, [job]);
+      return true;
+    });
+  }
 }

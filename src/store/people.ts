@@ -1,113 +1,138 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
-import type { PersonActor, Role } from '../domain';
+import type { LocationRecord, Person, Role, TeamsIdentity } from '../domain';
+import { isUniqueViolation } from './prismaErrors';
 
 /** People and locations: who a Teams user is in R1 terms (role + scope). */
 
-const userInclude = { locations: true } as const satisfies Prisma.UserInclude;
-export type UserRow = Prisma.UserGetPayload<{ include: typeof userInclude }>;
+export const userInclude = { locations: true } as const satisfies Prisma.UserInclude;
+type UserRow = Prisma.UserGetPayload<{ include: typeof userInclude }>;
 
-export function actorOf(user: UserRow): PersonActor {
+export function personOf(row: UserRow): Person {
   return {
-    kind: 'user',
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    role: user.role,
-    scope: { global: user.globalScope, locations: user.locations.map((l) => l.locationId) },
+    id: row.id,
+    aadObjectId: row.aadObjectId,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    globalScope: row.globalScope,
+    locationIds: row.locations.map((l) => l.locationId).sort(),
   };
 }
 
-export interface TeamsIdentity {
-  aadObjectId: string;
-  name: string;
-  email?: string | null;
-}
+const one = (row: UserRow | null): Person | null => (row ? personOf(row) : null);
 
 export class PeopleStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Records (or refreshes) a user seen in Teams; a user known by email first gets its AAD id attached. */
-  async ensureUser(who: TeamsIdentity): Promise<UserRow> {
+  /**
+   * Records (or refreshes) a user seen in Teams; a user known by email first gets its AAD id attached. An email that
+   * already belongs to another person's row is left off rather than failing the user's turn.
+   */
+  async ensureUser(who: TeamsIdentity): Promise<Person> {
+    try {
+      return await this.record(who);
+    } catch (err) {
+      if (!who.email || !isUniqueViolation(err)) throw err;
+      return this.record({ ...who, email: null });
+    }
+  }
+
+  private async record(who: TeamsIdentity): Promise<Person> {
     const email = who.email?.trim().toLowerCase() || null;
     const byAad = await this.prisma.user.findUnique({ where: { aadObjectId: who.aadObjectId }, include: userInclude });
     if (byAad) {
-      if (byAad.name === who.name && (byAad.email === email || !email)) return byAad;
-      return this.prisma.user.update({
-        where: { id: byAad.id },
-        data: { name: who.name, ...(email ? { email } : {}) },
-        include: userInclude,
-      });
+      if (byAad.name === who.name && (byAad.email === email || !email)) return personOf(byAad);
+      return personOf(
+        await this.prisma.user.update({ where: { id: byAad.id }, data: { name: who.name, ...(email ? { email } : {}) }, include: userInclude }),
+      );
     }
     if (email) {
       const byEmail = await this.prisma.user.findUnique({ where: { email }, include: userInclude });
       if (byEmail) {
-        return this.prisma.user.update({
-          where: { id: byEmail.id },
-          data: { aadObjectId: who.aadObjectId, name: who.name },
-          include: userInclude,
-        });
+        return personOf(
+          await this.prisma.user.update({ where: { id: byEmail.id }, data: { aadObjectId: who.aadObjectId, name: who.name }, include: userInclude }),
+        );
       }
     }
-    return this.prisma.user.upsert({
-      where: { aadObjectId: who.aadObjectId },
-      create: { aadObjectId: who.aadObjectId, name: who.name, email },
-      update: {},
-      include: userInclude,
-    });
+    return personOf(
+      await this.prisma.user.upsert({
+        where: { aadObjectId: who.aadObjectId },
+        create: { aadObjectId: who.aadObjectId, name: who.name, email },
+        update: {},
+        include: userInclude,
+      }),
+    );
   }
 
-  async byId(id: string): Promise<UserRow | null> {
-    return this.prisma.user.findUnique({ where: { id }, include: userInclude });
+  async byId(id: string): Promise<Person | null> {
+    return one(await this.prisma.user.findUnique({ where: { id }, include: userInclude }));
   }
 
-  async byAadObjectId(aadObjectId: string): Promise<UserRow | null> {
-    return this.prisma.user.findUnique({ where: { aadObjectId }, include: userInclude });
+  async byAadObjectId(aadObjectId: string): Promise<Person | null> {
+    return one(await this.prisma.user.findUnique({ where: { aadObjectId }, include: userInclude }));
+  }
+
+  async byEmail(email: string): Promise<Person | null> {
+    return one(await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, include: userInclude }));
+  }
+
+  /** A known person by exact name (any case), only when the name is unique. */
+  async byUniqueName(name: string): Promise<Person | null> {
+    const rows = await this.prisma.user.findMany({ where: { name: { equals: name.trim(), mode: 'insensitive' } }, include: userInclude, take: 2 });
+    return rows.length === 1 ? personOf(rows[0]!) : null;
   }
 
   /** Sets role and scope in one step (scope replaced, not merged). */
-  async setRole(userId: string, role: Role | null, scope: { global: boolean; locations: string[] }): Promise<UserRow> {
+  async setRole(userId: string, role: Role | null, scope: { global: boolean; locations: string[] }): Promise<Person> {
     return this.prisma.$transaction(async (tx) => {
       await tx.userLocation.deleteMany({ where: { userId } });
       if (role && !scope.global && scope.locations.length) {
         await tx.userLocation.createMany({ data: scope.locations.map((locationId) => ({ userId, locationId })) });
       }
-      return tx.user.update({
-        where: { id: userId },
-        data: { role, globalScope: role ? scope.global : false },
-        include: userInclude,
-      });
+      return personOf(await tx.user.update({ where: { id: userId }, data: { role, globalScope: role ? scope.global : false }, include: userInclude }));
     });
   }
 
-  async upsertLocation(id: string, name: string, country?: string | null) {
+  async upsertLocation(id: string, name: string, country?: string | null): Promise<LocationRecord> {
     return this.prisma.location.upsert({
       where: { id },
       create: { id, name, country: country ?? null },
       update: { name, ...(country ? { country } : {}) },
+      select: { id: true, name: true, country: true },
     });
   }
 
-  async locations() {
-    return this.prisma.location.findMany({ orderBy: { name: 'asc' } });
-  }
-
-  async byEmail(email: string): Promise<UserRow | null> {
-    return this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, include: userInclude });
+  async locations(): Promise<LocationRecord[]> {
+    return this.prisma.location.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, country: true } });
   }
 
   /** Everyone known, admins first, then users, then people without a role; by name within each. */
-  async all(): Promise<UserRow[]> {
+  async all(): Promise<Person[]> {
     const rows = await this.prisma.user.findMany({ include: userInclude, orderBy: [{ name: 'asc' }, { createdAt: 'asc' }] });
     const rank = (u: UserRow) => (u.role === 'admin' ? (u.globalScope ? 0 : 1) : u.role === 'user' ? 2 : 3);
-    return rows.sort((a, b) => rank(a) - rank(b));
+    return rows.sort((a, b) => rank(a) - rank(b)).map(personOf);
   }
 
   /** Referrals admins, global ones first: the people a user without a role should ask. */
-  async admins(): Promise<UserRow[]> {
-    return this.prisma.user.findMany({
-      where: { role: 'admin' },
+  async admins(): Promise<Person[]> {
+    const rows = await this.prisma.user.findMany({ where: { role: 'admin' }, include: userInclude, orderBy: [{ globalScope: 'desc' }, { name: 'asc' }] });
+    return rows.map(personOf);
+  }
+
+  /**
+   * People with a role and a Teams identity whose scope holds the location (global ones included), oldest first:
+   * the candidates for a deal card's per-user refresh. `adminsOnly` narrows to the admins (where referrals go).
+   */
+  async inScopeOf(locationId: string, opts: { adminsOnly?: boolean } = {}): Promise<Person[]> {
+    const rows = await this.prisma.user.findMany({
+      where: {
+        role: opts.adminsOnly ? 'admin' : { not: null },
+        aadObjectId: { not: null },
+        OR: [{ globalScope: true }, { locations: { some: { locationId } } }],
+      },
       include: userInclude,
-      orderBy: [{ globalScope: 'desc' }, { name: 'asc' }],
+      orderBy: { createdAt: 'asc' },
     });
+    return rows.map(personOf);
   }
 }

@@ -28,7 +28,7 @@ describe('admin commands through /api/messages', () => {
   beforeAll(async () => {
     app = await startTestApp();
     const { customer, actors } = await seedBasics(app.db.prisma);
-    const created = await app.app.services.deals.create(validCreateInput(customer.id, actors.tokyoUser), actors.tokyoUser);
+    const created = await app.app.services.commands.create(validCreateInput(customer.id, actors.tokyoUser), actors.tokyoUser);
     if (!created.ok) throw new Error(created.refusal.code);
   });
   afterAll(() => app?.close());

@@ -1,6 +1,7 @@
 import { catalog } from '../../cards/i18n';
 import { REFUSAL_MESSAGES } from '../../src/domain';
-import { actorOf } from '../../src/store/people';
+import { actorOf } from '../../src/domain';
+import { personOf } from '../../src/store/people';
 import { inDays, referral, validCreateInput } from '../helpers/fixtures';
 import { ALICE, BOB, adaptiveCards, channelMessage } from '../helpers/teams';
 import { startTestApp, type TestApp } from '../helpers/testApp';
@@ -27,8 +28,8 @@ describe('fresh install → first admin → two locations → a colleague with t
   });
   afterAll(() => app?.close());
 
-  const bobActor = async () => actorOf(await app.db.prisma.user.findUniqueOrThrow({ where: { aadObjectId: BOB.aadObjectId }, include: { locations: true } }));
-  const visibleToBob = async () => (await app.app.services.deals.list(await bobActor(), {}, { limit: 100 })).items.map((d) => d.name).sort();
+  const bobActor = async () => actorOf(personOf(await app.db.prisma.user.findUniqueOrThrow({ where: { aadObjectId: BOB.aadObjectId }, include: { locations: true } })));
+  const visibleToBob = async () => (await app.app.services.queries.list(await bobActor(), {}, { limit: 100 })).items.map((d) => d.name).sort();
 
   test('Alice, first to chat, accepts the admin offer', async () => {
     const hello = await say(app, 'hello', { from: ALICE });
@@ -52,11 +53,11 @@ describe('fresh install → first admin → two locations → a colleague with t
     expect(said.text).toContain(ja['admin.noRole.title']);
     expect(said.text).toContain('Alice Sato');
 
-    const alice = actorOf(await app.db.prisma.user.findUniqueOrThrow({ where: { aadObjectId: ALICE.aadObjectId }, include: { locations: true } }));
+    const alice = actorOf(personOf(await app.db.prisma.user.findUniqueOrThrow({ where: { aadObjectId: ALICE.aadObjectId }, include: { locations: true } })));
     const customer = await app.db.prisma.customer.create({ data: { name: 'Fabrikam', searchName: 'fabrikam', country: 'JP' } });
     const bobMember = { name: 'Bob Suzuki', email: 'bob@contoso.example', phone: '+81 3 1111 2222' };
     const create = async (key: string, locationId: string, team: object[]) => {
-      const r = await app.app.services.deals.create(
+      const r = await app.app.services.commands.create(
         validCreateInput(customer.id, alice, { name: key, locationId, team, closeDate: inDays(30) }),
         alice,
       );
@@ -66,7 +67,7 @@ describe('fresh install → first admin → two locations → a colleague with t
     await create('Tokyo, Bob on the team', TOKYO, [bobMember]);
     await create('Tokyo, without Bob', TOKYO, [{ ...bobMember, name: 'Ken', email: 'ken@contoso.example' }]);
     await create('Osaka, Bob on the team', OSAKA, [bobMember]);
-    const received = await app.app.services.deals.receive({ ...referral(), deal: { ...referral().deal, name: 'Tokyo referral (new)', locationId: TOKYO } });
+    const received = await app.app.services.commands.receive({ ...referral(), deal: { ...referral().deal, name: 'Tokyo referral (new)', locationId: TOKYO } });
     if (!received.ok) throw new Error(received.refusal.code);
     expect(await visibleToBob()).toEqual([]);
   });

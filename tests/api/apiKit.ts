@@ -65,6 +65,8 @@ export async function call(app: TestApp, method: string, path: string, opts: Api
   const text = await res.text();
   let parsed: unknown = text;
   if (text && (res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+  // A change's follow-ups (posted Teams cards) run as jobs after the answer: wait for them, as a user would see them.
+  if (method !== 'GET') await app.settle();
   return { status: res.status, body: parsed, headers: res.headers };
 }
 

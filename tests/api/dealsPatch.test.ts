@@ -1,7 +1,8 @@
 import { ALICE, adaptiveCards, cardText, channelMessage } from '../helpers/teams';
 import type { TestApp } from '../helpers/testApp';
 import { memberOf, referral, validCreateInput, TOKYO } from '../helpers/fixtures';
-import { PeopleStore, actorOf } from '../../src/store/people';
+import { actorOf } from '../../src/domain';
+import { PeopleStore } from '../../src/store/people';
 import type { PersonActor } from '../../src/domain';
 import { call, patchFresh, replace, startApiApp } from './apiKit';
 
@@ -27,12 +28,12 @@ describe('PATCH /api/deals/:id', () => {
   afterAll(() => app?.close());
 
   async function newDeal(overrides: Record<string, unknown> = {}, by: PersonActor = actors.tokyoUser) {
-    const created = await app.app.services.deals.create(validCreateInput(customerId, by, { team: [memberOf(by)], ...overrides }), by);
+    const created = await app.app.services.commands.create(validCreateInput(customerId, by, { team: [memberOf(by)], ...overrides }), by);
     if (!created.ok) throw new Error(created.refusal.code);
     return created.value;
   }
   async function newReferral() {
-    const received = await app.app.services.deals.receive(referral());
+    const received = await app.app.services.commands.receive(referral());
     if (!received.ok) throw new Error(received.refusal.code);
     return received.value.deal;
   }

@@ -77,7 +77,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   test('a real answer of the API is exactly the documented shape (no field more, none missing)', async () => {
-    const received = await app.app.services.deals.receive(referral());
+    const received = await app.app.services.commands.receive(referral());
     if (!received.ok) throw new Error(received.refusal.code);
     const res = await call(app, 'GET', '/api/deals?$top=1');
     expect(res.status).toBe(200);

@@ -16,7 +16,7 @@ describe('deals API permissions', () => {
 
   test('a user-scope client cannot read or patch another location’s deal: 404, like a deal that does not exist', async () => {
     const osakaUser = started.actors.osakaUser;
-    const created = await app.app.services.deals.create(
+    const created = await app.app.services.commands.create(
       validCreateInput(started.customer.id, osakaUser, { locationId: OSAKA, team: [memberOf(osakaUser)] }),
       osakaUser,
     );
@@ -41,14 +41,14 @@ describe('deals API permissions', () => {
 
   test('a user-scope client cannot see an active Tokyo deal of someone else’s team (R3); an admin client of Tokyo can', async () => {
     const other = started.actors.tokyoUser2;
-    const created = await app.app.services.deals.create(validCreateInput(started.customer.id, other, { team: [memberOf(other)] }), other);
+    const created = await app.app.services.commands.create(validCreateInput(started.customer.id, other, { team: [memberOf(other)] }), other);
     if (!created.ok) throw new Error(created.refusal.code);
     expect((await call(app, 'GET', `/api/deals/${created.value.id}`, { as: 'tokyoUser' })).status).toBe(404);
     expect((await call(app, 'GET', `/api/deals/${created.value.id}`, { as: 'crmTokyo' })).status).toBe(200);
   });
 
   test('a user client accepts a referral, works it to Won; only an admin client may review the registration (R23)', async () => {
-    const received = await app.app.services.deals.receive(referral());
+    const received = await app.app.services.commands.receive(referral());
     if (!received.ok) throw new Error(received.refusal.code);
     const id = received.value.deal.id;
     const accept = await patchFresh(
@@ -64,7 +64,7 @@ describe('deals API permissions', () => {
     const won = await patchFresh(app, id, [replace('/status', 'Closed'), replace('/substatus', 'Won')], { as: 'tokyoUser' });
     expect(won.status).toBe(204);
     const client = actorOfClient(app.config.API_CLIENTS.find((c) => c.name === 'tokyo-user')!);
-    const registered = await app.app.services.deals.execute(
+    const registered = await app.app.services.commands.execute(
       id,
       {
         type: 'register',

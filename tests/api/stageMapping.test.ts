@@ -25,7 +25,7 @@ describe('PATCH /salesStage: stage mapping (R22)', () => {
 
   /** A deal of the type, moved (through the API) to the given stages first. */
   async function dealAt(type: 'sa' | 'coSell', before: (string | number)[] = [], as: ClientKey = 'hq') {
-    const created = await app.app.services.deals.create(validCreateInput(customerId, owner, { team: [memberOf(owner)], ...(type === 'coSell' ? coSell : {}) }), owner);
+    const created = await app.app.services.commands.create(validCreateInput(customerId, owner, { team: [memberOf(owner)], ...(type === 'coSell' ? coSell : {}) }), owner);
     if (!created.ok) throw new Error(created.refusal.code);
     for (const stage of before) {
       const res = await patchFresh(app, created.value.id, [replace('/salesStage', stage)], { as });

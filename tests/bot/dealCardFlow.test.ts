@@ -1,7 +1,8 @@
 import { ALICE, BOB, adaptiveCards, cardAction, cardText, channelMessage } from '../helpers/teams';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 import { memberOf, seedBasics, TOKYO, validCreateInput } from '../helpers/fixtures';
-import { PeopleStore, actorOf } from '../../src/store/people';
+import { actorOf } from '../../src/domain';
+import { PeopleStore } from '../../src/store/people';
 
 /** A posted deal card worked by buttons through /api/messages: the clicked card answers, every other copy follows. */
 describe('deal card buttons', () => {
@@ -15,7 +16,7 @@ describe('deal card buttons', () => {
     const people = new PeopleStore(app.db.prisma);
     const alice = actorOf(await people.setRole((await people.ensureUser({ aadObjectId: ALICE.aadObjectId, name: ALICE.name, email: 'alice@contoso.example' })).id, 'user', { global: false, locations: [TOKYO] }));
     await people.ensureUser({ aadObjectId: BOB.aadObjectId, name: BOB.name, email: 'bob@contoso.example' }); // no role
-    const created = await app.app.services.deals.create(validCreateInput(customer.id, alice, { team: [memberOf(alice)] }), alice);
+    const created = await app.app.services.commands.create(validCreateInput(customer.id, alice, { team: [memberOf(alice)] }), alice);
     if (!created.ok) throw new Error(created.refusal.code);
     dealId = created.value.id;
     // The bot learns the channel from a message, then posts the deal card there.

@@ -5,7 +5,7 @@ import { cardText } from '../helpers/teams';
 
 describe('help card', () => {
   it.each(['en', 'ja'] as const)('%s: Adaptive Card 1.5, every command, fully bound, small', (locale) => {
-    const card = helpCard(locale);
+    const card = helpCard(locale, { commands: COMMANDS });
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     const json = JSON.stringify(card);
     expect(json).not.toContain('${');
@@ -18,8 +18,8 @@ describe('help card', () => {
   });
 
   it('shows the "not recognised" notice only when asked', () => {
-    expect(helpCard('en').body).toHaveLength(helpCard('en', { unrecognized: true }).body.length - 1);
-    expect(helpCardData('ja', { unrecognized: true }).notice).not.toBe('');
+    expect(helpCard('en', { commands: COMMANDS }).body).toHaveLength(helpCard('en', { commands: COMMANDS, unrecognized: true }).body.length - 1);
+    expect(helpCardData('ja', { commands: COMMANDS, unrecognized: true }).notice).not.toBe('');
   });
 
   it('does not evaluate template expressions found in data', () => {

@@ -29,7 +29,7 @@ export async function startDealKit(env: Record<string, string> = {}): Promise<De
     actors,
     teams,
     async createDeal(actor, overrides = {}) {
-      const created = await app.app.services.deals.create(validCreateInput(customer.id, actor, { team: [memberOf(actor)], ...overrides }), actor);
+      const created = await app.app.services.commands.create(validCreateInput(customer.id, actor, { team: [memberOf(actor)], ...overrides }), actor);
       if (!created.ok) throw new Error(`${created.refusal.code} ${JSON.stringify(created.refusal.fieldErrors)}`);
       return { id: created.value.id, number: created.value.number, version: created.value.version };
     },

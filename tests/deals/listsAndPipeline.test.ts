@@ -15,7 +15,7 @@ describe('deals, mine, deal and pipeline commands', () => {
   beforeAll(async () => {
     kit = await startDealKit();
     const { actors } = kit;
-    const store = kit.app.app.services.deals;
+    const store = kit.app.app.services.commands;
     const make = async (actor: PersonActor, i: number, extra: Record<string, unknown>) => {
       const d = await kit.createDeal(actor, { name: `Deal ${actor.name} ${i}`, team: [memberOf(actor)], ...extra });
       made.push({ id: d.id, owner: actor.id, location: (extra.locationId as string) ?? TOKYO, currency: (extra.currency as string) ?? 'JPY', value: extra.value as number, stage: 'accepted', status: 'Active' });
@@ -178,7 +178,6 @@ describe('deals, mine, deal and pipeline commands', () => {
     }
     expect(text).not.toContain('$');
     // The same numbers from the fixture records, for every role, and the card per currency.
-    const { pipelineFor } = await import('../../src/store/pipeline');
     for (const who of ['admin', 'tokyoAdmin', 'tokyoUser2', 'osakaUser'] as const) {
       const actor = kit.actors[who];
       const visible = made.filter(
@@ -190,8 +189,8 @@ describe('deals, mine, deal and pipeline commands', () => {
         const e = expected.get(key) ?? { count: 0, total: 0, weighted: 0 };
         expected.set(key, { count: e.count + 1, total: e.total + d.value, weighted: e.weighted + (d.value * STAGE_PERCENT[d.stage]) / 100 });
       }
-      const got = await pipelineFor(kit.app.db.prisma, kit.app.app.services.deals, actor);
-      expect(new Map(got.rows.map((r) => [`${r.stage}/${r.currency}`, { count: r.count, total: r.total.toNumber(), weighted: r.weighted.toNumber() }]))).toEqual(
+      const got = await kit.app.app.services.queries.pipeline(actor);
+      expect(new Map(got.rows.map((r) => [`${r.stage}/${r.currency}`, { count: r.count, total: Number(r.total), weighted: Number(r.weighted) }]))).toEqual(
         new Map([...expected].map(([k, v]) => [k, { ...v, total: Math.round(v.total * 100) / 100, weighted: Math.round(v.weighted * 1000) / 1000 }])),
       );
     }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MANDATORY_SA_STAGES } from '../../src/domain';
 import { openDatabase } from '../../src/store/database';
-import { PeopleStore, actorOf } from '../../src/store/people';
+import { actorOf } from '../../src/domain';
+import { PeopleStore } from '../../src/store/people';
 import { dealStore, seedBasics, validCreateInput } from '../helpers/fixtures';
 import { invokeBody, postJson, startServerProcess } from '../helpers/serverProcess';
 

@@ -4,7 +4,8 @@ import { seedBasics, validCreateInput } from '../helpers/fixtures';
 import { postgresBinaries, startPgCluster, type PgCluster } from '../helpers/pgCluster';
 import { ALICE, cardAction, cardText } from '../helpers/teams';
 import { startTestApp, type TestApp } from '../helpers/testApp';
-import { PeopleStore, actorOf } from '../../src/store/people';
+import { actorOf } from '../../src/domain';
+import { PeopleStore } from '../../src/store/people';
 
 const maybe = postgresBinaries() ? describe : describe.skip;
 
@@ -26,7 +27,7 @@ maybe('PostgreSQL restart during a burst of card actions', () => {
     const people = new PeopleStore(db.prisma);
     const alice = actorOf(await people.setRole((await people.ensureUser({ aadObjectId: ALICE.aadObjectId, name: ALICE.name })).id, 'admin', { global: true, locations: [] }));
     for (let i = 0; i < 30; i++) {
-      const created = await app.app.services.deals.create(validCreateInput(customer.id, alice, { name: `Burst ${i}` }), alice);
+      const created = await app.app.services.commands.create(validCreateInput(customer.id, alice, { name: `Burst ${i}` }), alice);
       if (!created.ok) throw new Error(created.refusal.code);
       dealIds.push(created.value.id);
     }

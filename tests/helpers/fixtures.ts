@@ -1,7 +1,9 @@
 import type { PrismaClient } from '@prisma/client';
-import { DEFAULT_DOMAIN_CONFIG, type PersonActor, type Role } from '../../src/domain';
-import { DealStore, type IncomingReferral } from '../../src/store/dealStore';
-import { PeopleStore, actorOf } from '../../src/store/people';
+import { DEFAULT_DOMAIN_CONFIG, actorOf, type IncomingReferral, type PersonActor, type Role } from '../../src/domain';
+import { DealQueries } from '../../src/services/dealQueries';
+import { createDealCommands } from '../../src/services/services';
+import { DealReader } from '../../src/store/deals/queries';
+import { PeopleStore } from '../../src/store/people';
 
 /** Small, named test data: two locations, people in every role, a customer, and inputs that pass validation. */
 
@@ -83,6 +85,18 @@ export function referral(overrides: Partial<IncomingReferral['sender']> = {}, cr
   };
 }
 
+/** The deal-command and deal-query services on this database, as one object (no app, no job worker). */
 export function dealStore(prisma: PrismaClient) {
-  return new DealStore(prisma, DEFAULT_DOMAIN_CONFIG);
+  const commands = createDealCommands({ prisma }, DEFAULT_DOMAIN_CONFIG);
+  const queries = new DealQueries(new DealReader(prisma));
+  return {
+    execute: commands.execute.bind(commands),
+    create: commands.create.bind(commands),
+    receive: commands.receive.bind(commands),
+    get: queries.get.bind(queries),
+    list: queries.list.bind(queries),
+    pipeline: queries.pipeline.bind(queries),
+    notes: queries.notes.bind(queries),
+    history: queries.history.bind(queries),
+  };
 }

@@ -28,8 +28,18 @@ export interface TestApp {
   config: Config;
   stub: ConnectorStub;
   db: Database;
-  /** POSTs an activity to /api/messages; `serviceUrl` defaults to the connector stub. */
+  /**
+   * POSTs an activity to /api/messages (`serviceUrl` defaults to the connector stub), then waits until the follow-up
+   * jobs it caused have run (`settle`), so a test sees every posted card the way a user would a moment later.
+   */
   post(activity: Partial<Activity>, headers?: Record<string, string>): Promise<PostResult>;
+  /** The same without waiting for follow-up jobs: what the request itself answered, and when. */
+  postOnly(activity: Partial<Activity>, headers?: Record<string, string>): Promise<PostResult>;
+  /**
+   * Waits until no follow-up job is due or running (retries scheduled for later do not count): the event a test
+   * awaits instead of sleeping. Throws after `timeoutMs`.
+   */
+  settle(timeoutMs?: number): Promise<void>;
   get(path: string): Promise<PostResult>;
   close(): Promise<void>;
 }
@@ -78,7 +88,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     config,
     stub: started.stub,
     db,
-    async post(activity, headers = {}) {
+    async postOnly(activity, headers = {}) {
       const body = { ...activity, serviceUrl: activity.serviceUrl || started.stub.url };
       const res = await fetch(`${url}/api/messages`, {
         method: 'POST',
@@ -87,6 +97,18 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       });
       return toResult(res);
     },
+    async post(activity, headers = {}) {
+      const body = { ...activity, serviceUrl: activity.serviceUrl || started.stub.url };
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      const result = await toResult(res);
+      await settle(db, started.app);
+      return result;
+    },
+    settle: (timeoutMs) => settle(db, started.app, timeoutMs),
     async get(path) {
       return toResult(await fetch(`${url}${path}`));
     },
@@ -96,4 +118,19 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       if (ownDb) await db.close();
     },
   };
+}
+
+/** Polls the job table until nothing is due or running (see TestApp.settle). */
+export async function settle(db: Database, app: App, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = new Date();
+    const busy = await db.prisma.job.count({
+      where: { status: 'pending', OR: [{ runAfter: { lte: now }, lockedUntil: null }, { lockedUntil: { gt: now } }, { runAfter: { lte: now }, lockedUntil: { lte: now } }] },
+    });
+    if (busy === 0) return;
+    if (Date.now() > deadline) throw new Error(`${busy} follow-up job(s) still due or running after ${timeoutMs} ms`);
+    app.services.jobs.kick();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -36,11 +36,13 @@ describe('expiry, reminders and sender notifications', () => {
     const { dealId, cardId } = await referralCreated(15);
     const now = new Date();
     const first = await app.app.sweeper.runOnce(now);
+    await app.settle();
     expect(first.expired).toEqual([dealId]);
     expect(await app.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).toMatchObject({ status: 'Closed', substatus: 'Expired', closedByName: 'cosell-bot' });
     const update = await app.stub.waitFor((c) => c.kind === 'update' && c.activityId === cardId);
     expect(cardText(adaptiveCards(update.activity)[0])).toContain('Closed / Expired');
     expect((await app.app.sweeper.runOnce(now)).expired).toEqual([]);
+    await app.settle();
 
     await app.app.services.outbox.runOnce(now);
     await app.app.services.outbox.runOnce(daysFromNow(1, now));
@@ -55,9 +57,10 @@ describe('expiry, reminders and sender notifications', () => {
 
   test('two instances sweeping at the same moment expire each referral once, with one notification', async () => {
     const due = [await referralCreated(20), await referralCreated(16), await referralCreated(15)].map((r) => r.dealId);
-    const other = new ExpirySweeper(app.app.services, { expired: async () => undefined, remind: async () => undefined }, 2);
+    const other = new ExpirySweeper(app.app.services.commands, [], app.app.services.logger, 2);
     const now = new Date();
     const [a, b] = await Promise.all([app.app.sweeper.runOnce(now), other.runOnce(now)]);
+    await app.settle();
     expect([...a.expired, ...b.expired].sort()).toEqual([...due].sort());
     for (const id of due) expect(await app.db.prisma.notification.count({ where: { dealId: id } })).toBe(1);
   });
@@ -65,6 +68,7 @@ describe('expiry, reminders and sender notifications', () => {
   test('a referral without a callback URL records its notification as "no endpoint" and nothing is sent', async () => {
     const { dealId } = await referralCreated(15, false);
     await app.app.sweeper.runOnce(new Date());
+    await app.settle();
     expect(await notification(dealId)).toMatchObject({ status: 'noEndpoint', url: null, attempts: 0 });
     await app.app.services.outbox.runOnce(daysFromNow(1));
     expect(hitsFor(dealId)).toEqual([]);
@@ -76,18 +80,23 @@ describe('expiry, reminders and sender notifications', () => {
     const t0 = new Date();
     app.stub.reset();
     expect((await app.app.sweeper.runOnce(t0)).reminded).toEqual([{ dealId, daysBefore: 3 }]);
+    await app.settle();
     expect(posts()).toHaveLength(1);
     expect(posts()[0]!.conversationId).toBe(CHANNEL);
     const reminder = cardText(adaptiveCards(posts()[0]!.activity)[0]);
     expect(reminder).toMatch(/Referral #\d+ expires in 3 days/);
     expect(reminder).toContain('"Northwind FinOps assessment" from Sato (Microsoft seller) · Microsoft Japan has not been answered yet.');
     expect((await app.app.sweeper.runOnce(t0)).reminded).toEqual([]);
+    await app.settle();
     expect((await app.app.sweeper.runOnce(daysFromNow(1, t0))).reminded).toEqual([]);
+    await app.settle();
 
     const t1 = daysFromNow(1.6, t0); // 0.9 days left
     expect((await app.app.sweeper.runOnce(t1)).reminded).toEqual([{ dealId, daysBefore: 1 }]);
+    await app.settle();
     expect(cardText(adaptiveCards(posts()[1]!.activity)[0])).toMatch(/Referral #\d+ expires within a day/);
     expect((await app.app.sweeper.runOnce(t1)).reminded).toEqual([]);
+    await app.settle();
     expect(posts()).toHaveLength(2);
     expect((await app.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).remindersSent.sort()).toEqual([1, 3]);
   });
@@ -96,8 +105,10 @@ describe('expiry, reminders and sender notifications', () => {
     const { dealId } = await referralCreated(13.5); // 0.5 days left: both the 3-day and the 1-day reminder are due
     app.stub.reset();
     expect((await app.app.sweeper.runOnce(new Date())).reminded).toEqual([{ dealId, daysBefore: 1 }]);
+    await app.settle();
     expect(posts()).toHaveLength(1);
     expect((await app.app.sweeper.runOnce(new Date())).reminded).toEqual([]);
+    await app.settle();
   });
 
   test('the callback fails twice, then succeeds: delivered exactly once, same idempotency key every time', async () => {

@@ -31,7 +31,15 @@ export interface HttpResult {
   headers: Headers;
 }
 
+/** One HTTP call; then waits for the follow-up jobs it caused (cards posted or updated), as TestApp.post does. */
 export async function request(app: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  const result = await requestOnly(app, method, path, body, headers);
+  await app.settle();
+  return result;
+}
+
+/** One HTTP call, answered without waiting for anything after it. */
+export async function requestOnly(app: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
   const res = await fetch(`${app.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
@@ -95,6 +103,7 @@ export interface CallbackHit {
 export async function startCallbackReceiver() {
   const hits: CallbackHit[] = [];
   const queued: number[] = [];
+  const watchers = new Set<(hit: CallbackHit) => void>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -106,7 +115,9 @@ export async function startCallbackReceiver() {
       } catch {
         body = null;
       }
-      hits.push({ status, idempotencyKey: req.headers['idempotency-key'] as string | undefined, body });
+      const hit = { status, idempotencyKey: req.headers['idempotency-key'] as string | undefined, body };
+      hits.push(hit);
+      for (const w of [...watchers]) w(hit);
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -116,6 +127,24 @@ export async function startCallbackReceiver() {
   return {
     url,
     hits,
+    /** Resolves with the first hit (past or future) matching the predicate; rejects after timeoutMs. */
+    waitFor(predicate: (hit: CallbackHit) => boolean, timeoutMs = 5_000): Promise<CallbackHit> {
+      const seen = hits.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise<CallbackHit>((resolve, reject) => {
+        const watcher = (hit: CallbackHit) => {
+          if (!predicate(hit)) return;
+          clearTimeout(timer);
+          watchers.delete(watcher);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          watchers.delete(watcher);
+          reject(new Error(`callback receiver: no matching delivery within ${timeoutMs} ms (${hits.length} received)`));
+        }, timeoutMs);
+        watchers.add(watcher);
+      });
+    },
     /** Successful deliveries (2xx answers). */
     delivered: () => hits.filter((h) => h.status >= 200 && h.status < 300),
     failNext(count: number, status = 500) {

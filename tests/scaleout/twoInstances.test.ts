@@ -3,7 +3,7 @@ import { openDatabase } from '../../src/store/database';
 import { startConnectorStub, type ConnectorStub } from '../helpers/connectorStub';
 import { postgresBinaries, startPgCluster, type PgCluster } from '../helpers/pgCluster';
 import { invokeBody, postJson, startServerProcess, type ServerProcess } from '../helpers/serverProcess';
-import { ALICE, cardText, type TeamsActivity } from '../helpers/teams';
+import { adaptiveCards, ALICE, cardText, personalMessage, type TeamsActivity } from '../helpers/teams';
 import type { TestApp } from '../helpers/testApp';
 import { PEOPLE, pcReferral, startCallbackReceiver, TOKEN } from '../referrals/referralTestKit';
 import { WizardDriver } from '../wizard/wizardDriver';
@@ -39,7 +39,7 @@ maybe('two instances on one PostgreSQL database', () => {
     await withRole(db.prisma, ALICE, 'alice@contoso.example');
     await db.close();
     [stub, callback] = await Promise.all([startConnectorStub(), startCallbackReceiver()]);
-    const env = { DATABASE_URL: dbUrl, REFERRALS_API_TOKEN: TOKEN, SWEEP_INTERVAL_SECONDS: '1' };
+    const env = { DATABASE_URL: dbUrl, REFERRALS_API_TOKEN: TOKEN, SWEEP_INTERVAL_SECONDS: '1', JOB_POLL_SECONDS: '1' };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   }, 60_000);
 
@@ -116,6 +116,29 @@ maybe('two instances on one PostgreSQL database', () => {
         expect(await p.notification.findMany({ where: { dealId }, select: { status: true, attempts: true } })).toEqual([{ status: 'delivered', attempts: 1 }]);
       }
     });
+  });
+
+  test('follow-up jobs written on either instance run once: each referral card is posted once', async () => {
+    // The global admin chats with the bot: every referral card goes to that personal chat.
+    await postJson(`${a.url}/api/messages`, { ...personalMessage('help', { from: PEOPLE.admin }), serviceUrl: stub.url });
+    stub.reset();
+    const names = Array.from({ length: 12 }, (_, i) => `Scale-out referral ${i}`);
+    const dealIds = await Promise.all(names.map((name, i) => receive(i % 2 ? a : b, pcReferral({ name }))));
+    const postsOf = (name: string) =>
+      stub.calls.filter((c) => (c.kind === 'send' || c.kind === 'reply') && adaptiveCards(c.activity).some((card) => cardText(card).includes(`${name}\n`)));
+    await Promise.all(names.map((name) => stub.waitFor(() => postsOf(name).length > 0, 30_000).catch(() => undefined)));
+    // Both workers poll every second: wait until neither has anything left, then count.
+    const deadline = Date.now() + 30_000;
+    while ((await withDb((p) => p.job.count({ where: { dealId: { in: dealIds } } }))) > 0 && Date.now() < deadline) await sleep(200);
+    expect(await withDb((p) => p.job.count({ where: { dealId: { in: dealIds } } }))).toBe(0);
+    // Each referral's card reached each admin chat once (the admins who chatted with the bot earlier in this file).
+    const perReferral = names.map((name) => postsOf(name).map((c) => c.conversationId));
+    for (const chats of perReferral) {
+      expect(chats.length).toBeGreaterThan(0);
+      expect(new Set(chats).size).toBe(chats.length);
+    }
+    const posted = perReferral.reduce((n, chats) => n + chats.length, 0);
+    expect(await withDb((p) => p.cardPost.count({ where: { dealId: { in: dealIds } } }))).toBe(posted);
   });
 
   test('a new-deal wizard started on instance A goes on, and creates the deal, on instance B', async () => {

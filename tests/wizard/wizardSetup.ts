@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { PrismaClient } from '@prisma/client';
 import { importCustomers, demoCustomersFile } from '../../src/store/customers';
-import { PeopleStore, actorOf } from '../../src/store/people';
+import { actorOf } from '../../src/domain';
+import { PeopleStore } from '../../src/store/people';
 import { seedBasics, TOKYO } from '../helpers/fixtures';
 import type { TeamsUser } from '../helpers/teams';
 

@@ -1,4 +1,3 @@
-import { Prisma } from '@prisma/client';
 import '../../../bot/actions/stageActions';
 import '../../../bot/actions/dealWorkActions';
 import { personalDealCard, sharedDealCard } from '../../../bot/dealView';
@@ -7,8 +6,7 @@ import { editForm, loseForm, registerForm, reviewForm, teamForm } from '../../..
 import { historyCard, type AuditEntry } from '../../../cards/historyCard';
 import type { Locale } from '../../../cards/i18n';
 import { pipelineCard } from '../../../cards/pipelineCard';
-import { DEFAULT_DOMAIN_CONFIG, type Context, type PersonActor, type RegistrationState, type StageCompletion } from '../../../src/domain';
-import type { DealRecord } from '../../../src/store/dealStore';
+import { DEFAULT_DOMAIN_CONFIG, type Context, type DealRecord, type PersonActor, type RegistrationState, type StageCompletion } from '../../../src/domain';
 import { CARD_ADMIN, CARD_USER, manyMembers, manyNotes, sampleDeal } from './sampleDeal';
 import type { NamedCardBuilder } from './types';
 
@@ -45,11 +43,12 @@ const coSell = (extra: Partial<DealRecord> = {}) =>
 
 const big = (extra: Partial<DealRecord> = {}) => sampleDeal({ team: manyMembers(50), name: 'X'.repeat(200), ...extra });
 const NOTES = manyNotes(100);
-const latest = NOTES[NOTES.length - 1];
+const last = NOTES[NOTES.length - 1]!;
+const latest = { id: 'n-100', authorId: null, ...last };
 
 const personal = (name: string, deal: () => DealRecord, actor: PersonActor = CARD_USER): NamedCardBuilder => ({
   name: `deal card, ${name}`,
-  build: (locale: Locale) => personalDealCard(deal(), actor, locale, ctx, undefined, latest),
+  build: (locale: Locale) => personalDealCard({ ...deal(), latestNote: latest }, actor, locale, ctx),
 });
 
 const events: AuditEntry[] = Array.from({ length: 300 }, (_, i) => {
@@ -79,7 +78,7 @@ const rows = (n: number) =>
     i % 2 ? coSell({ id: `d-${i}`, number: 100 + i, stage: 'proposed' }) : sampleDeal({ id: `d-${i}`, number: 100 + i, direction: 'inbound' }),
   );
 
-const D = (n: number | string) => new Prisma.Decimal(n);
+const D = (n: number | string) => Number(n).toFixed(2);
 
 export const dealCardBuilders: NamedCardBuilder[] = [
   personal('SA accepted, no stage done (team user)', () => sampleDeal()),
@@ -104,7 +103,7 @@ export const dealCardBuilders: NamedCardBuilder[] = [
   personal('50 team members, 100 notes, notice and hint (admin)', () => big({ completions: done(['secureCustomerLoe']), stage: 'secureCustomerLoe' }), CARD_ADMIN),
   {
     name: 'deal card, shared copy with 60 refresh users and 50 members',
-    build: (locale) => sharedDealCard(big(), locale, Array.from({ length: 60 }, (_, i) => `aad-${i}`), latest),
+    build: (locale) => sharedDealCard({ ...big(), latestNote: latest }, locale, Array.from({ length: 60 }, (_, i) => `aad-${i}`)),
   },
   {
     name: 'deal card, closed and shared (no buttons)',

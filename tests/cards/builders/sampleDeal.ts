@@ -1,5 +1,4 @@
-import type { PersonActor } from '../../../src/domain';
-import type { DealRecord } from '../../../src/store/dealStore';
+import type { DealRecord, PersonActor } from '../../../src/domain';
 
 /** A deal record for card tests, without a database: override what the state under test needs. */
 export function sampleDeal(overrides: Partial<DealRecord> = {}): DealRecord {
@@ -55,6 +54,7 @@ export function sampleDeal(overrides: Partial<DealRecord> = {}): DealRecord {
     updatedAt: at,
     receivedAt: null,
     remindersSent: [],
+    latestNote: null,
     ...overrides,
   };
 }

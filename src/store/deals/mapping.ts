@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import type { CloseReason, DealState, RegistrationState, Solution } from '../domain';
+import type { CloseReason, DealRecord, DealState, NoteEntry, RegistrationState, Solution } from '../../domain';
 
 /** Row ⇄ domain-state mapping for deals. The only place that knows both shapes. */
 
@@ -10,6 +10,15 @@ export const dealInclude = {
 } as const satisfies Prisma.DealInclude;
 
 export type DealRow = Prisma.DealGetPayload<{ include: typeof dealInclude }>;
+
+/** What a deal card or an API answer needs, in one read: the state, the customer, the location's name, the latest note. */
+export const recordInclude = {
+  ...dealInclude,
+  customer: true,
+  location: { select: { name: true } },
+  notes: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
+} as const satisfies Prisma.DealInclude;
+export type RecordRow = Prisma.DealGetPayload<{ include: typeof recordInclude }>;
 
 export const toDateOnly = (d: Date): string => d.toISOString().slice(0, 10);
 export const fromDateOnly = (s: string): Date => new Date(`${s}T00:00:00.000Z`);
@@ -133,5 +142,48 @@ export function registrationColumns(r: RegistrationState) {
     reviewNote: r.reviewNote,
     reviewedByName: r.reviewedByName,
     reviewedAt: r.reviewedAt,
+  };
+}
+
+export function toNoteEntry(n: { id: string; text: string; authorId: string | null; authorName: string; createdAt: Date }): NoteEntry {
+  return { id: n.id, text: n.text, authorId: n.authorId, authorName: n.authorName, createdAt: n.createdAt };
+}
+
+export function toRecord(row: RecordRow): DealRecord {
+  const latest = row.notes[0];
+  return {
+    ...toDealState(row),
+    number: row.number,
+    locationName: row.location.name,
+    customer: {
+      id: row.customer.id,
+      name: row.customer.name,
+      addressLine1: row.customer.addressLine1,
+      city: row.customer.city,
+      state: row.customer.state,
+      postalCode: row.customer.postalCode,
+      country: row.customer.country,
+      duns: row.customer.duns,
+    },
+    contact: { name: row.contactName, phone: row.contactPhone, email: row.contactEmail, consent: row.contactConsent },
+    consent: { consentToShareInfoWithOthers: row.consentToShareInfoWithOthers, consentToContact: row.consentToContact },
+    specialistNote: row.specialistNote,
+    sender:
+      row.direction === 'inbound'
+        ? {
+            type: row.senderType,
+            name: row.senderName,
+            email: row.senderEmail,
+            organizationName: row.senderOrgName,
+            referralId: row.senderReferralId,
+            callbackUrl: row.senderCallbackUrl,
+          }
+        : null,
+    inviteNotes: row.inviteNotes,
+    latestNote: latest ? toNoteEntry(latest) : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    receivedAt: row.receivedAt,
+    remindersSent: row.remindersSent,
   };
 }

@@ -1,11 +1,10 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { SYSTEM, type Actor } from '../domain';
-import type { Config } from '../config';
+import { SYSTEM, actorOf, adminEvent, type Actor, type Person } from '../domain';
 import type { Logger } from '../log';
-import { actorOf, type UserRow } from '../store/people';
-import { appendEvents } from '../store/dealStore';
-import { adminEvent, applyGrant } from './admin';
+import { applyGrant } from './admin';
+import { appendEvents } from './audit';
+import { isUniqueViolation } from './prismaErrors';
 
 /**
  * How a tenant gets its first Referrals admin, without anyone editing the database:
@@ -29,14 +28,14 @@ const OfferSchema = z.object({
 export type AdminOffer = z.infer<typeof OfferSchema>;
 
 export type ClaimOutcome =
-  | { ok: true; user: UserRow }
+  | { ok: true; user: Person }
   | { ok: false; reason: 'notOffered' | 'bootstrapDisabled' }
   | { ok: false; reason: 'adminExists'; admins: string[] };
 
 export class Bootstrap {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly config: Pick<Config, 'BOOTSTRAP_ADMINS'>,
+    private readonly config: { BOOTSTRAP_ADMINS: readonly string[] },
     private readonly logger: Logger,
   ) {}
 
@@ -45,13 +44,13 @@ export class Bootstrap {
     return this.config.BOOTSTRAP_ADMINS.length === 0;
   }
 
-  isListed(user: Pick<UserRow, 'aadObjectId' | 'email'>): boolean {
+  isListed(user: Pick<Person, 'aadObjectId' | 'email'>): boolean {
     const keys = new Set(this.config.BOOTSTRAP_ADMINS.map((k) => k.trim().toLowerCase()));
     return (!!user.aadObjectId && keys.has(user.aadObjectId.toLowerCase())) || (!!user.email && keys.has(user.email.toLowerCase()));
   }
 
   /** BOOTSTRAP_ADMINS: makes a listed person a global admin on first contact. Returns the user as it is now. */
-  async applyListed(user: UserRow): Promise<UserRow> {
+  async applyListed(user: Person): Promise<Person> {
     if (!this.isListed(user) || (user.role === 'admin' && user.globalScope)) return user;
     return this.prisma.$transaction(async (tx) => {
       const history = await tx.auditEvent.findFirst({
@@ -80,7 +79,7 @@ export class Bootstrap {
    * Whether this person (without a role, in personal chat) is offered the admin role: 'new' the first time,
    * 'pending' while their offer stands, null when someone else has it or an admin exists.
    */
-  async offerFor(user: UserRow): Promise<'new' | 'pending' | null> {
+  async offerFor(user: Person): Promise<'new' | 'pending' | null> {
     if (!this.offersEnabled || user.role !== null) return null;
     if ((await this.prisma.user.count({ where: { role: 'admin' } })) > 0) return null;
     const offer = await this.currentOffer();
@@ -93,14 +92,14 @@ export class Bootstrap {
       this.logger.info({ userId: user.id }, 'first contact on a fresh install: offered the admin role');
       return 'new';
     } catch (err) {
-      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+      if (!isUniqueViolation(err)) throw err;
       const winner = await this.currentOffer(); // someone else's first message got there first
       return winner?.userId === user.id && !winner.claimedAt ? 'pending' : null;
     }
   }
 
   /** The offered person confirms. One transaction with the offer row locked: concurrent confirmations make one admin. */
-  async claim(user: UserRow): Promise<ClaimOutcome> {
+  async claim(user: Person): Promise<ClaimOutcome> {
     if (!this.offersEnabled) return { ok: false, reason: 'bootstrapDisabled' };
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ data: unknown }[]>`SELECT data FROM "BotState" WHERE id = ${OFFER_KEY} FOR UPDATE`;
@@ -119,7 +118,7 @@ export class Bootstrap {
   }
 
   /** The offered person says "not me": the next person to talk to the bot is offered instead. */
-  async decline(user: UserRow): Promise<boolean> {
+  async decline(user: Person): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ data: unknown }[]>`SELECT data FROM "BotState" WHERE id = ${OFFER_KEY} FOR UPDATE`;
       const parsed = rows[0] ? OfferSchema.safeParse(rows[0].data) : null;

@@ -1,5 +1,6 @@
-import type { RoleGrant } from '../../src/domain';
-import type { BotServices } from '../botServices';
+import type { RoleGrant } from '../domain';
+import { refreshCards } from './followUps';
+import type { Services } from './services';
 
 /**
  * After someone's role or scope changes, the posted deal cards they could see (or now can) are re-sent with a new
@@ -10,17 +11,17 @@ import type { BotServices } from '../botServices';
  */
 export const REFRESH_DEAL_LIMIT = 50;
 
-export async function refreshCardsAfterRoleChange(services: BotServices, before: RoleGrant, after: RoleGrant): Promise<number> {
+export async function refreshCardsAfterRoleChange(
+  services: Pick<Services, 'cardPosts' | 'jobStore' | 'jobs'>,
+  before: RoleGrant,
+  after: RoleGrant,
+): Promise<number> {
   const everywhere = before.scope.global || after.scope.global;
   const locations = [...new Set([...before.scope.locations, ...after.scope.locations])];
   if (!everywhere && locations.length === 0) return 0;
-  const deals = await services.db.prisma.deal.findMany({
-    where: { status: { not: 'Closed' }, cardPosts: { some: {} }, ...(everywhere ? {} : { locationId: { in: locations } }) },
-    orderBy: { updatedAt: 'desc' },
-    take: REFRESH_DEAL_LIMIT,
-    select: { id: true },
-  });
-  let updated = 0;
-  for (const deal of deals) updated += await services.publisher.refreshCopies(deal.id);
-  return updated;
+  const dealIds = await services.cardPosts.openDealsWithCopies(everywhere ? null : locations, REFRESH_DEAL_LIMIT);
+  // The deals did not change, so the copies are not behind: every copy is re-sent.
+  await services.jobStore.enqueue(dealIds.map((id) => refreshCards({ id, version: 0 }, true)));
+  if (dealIds.length) services.jobs.kick();
+  return dealIds.length;
 }

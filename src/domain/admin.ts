@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { DomainEvent } from './machine';
+import type { AdminRefusal } from './adminRefusals';
+import { normalizeGrant, type RoleGrant, type RoleHolder } from './permissions';
+import type { Person } from './records';
+
+/** Administration (R1) as data: the shapes of location input, the outcome of an admin change, its audit event. */
+
+export const LocationIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash or underscore; at most 64');
+export const LocationNameSchema = z.string().trim().min(1).max(200);
+export const LocationCountrySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2}$/, 'a two-letter ISO 3166 country code')
+  .transform((s) => s.toUpperCase());
+
+export const LocationInputSchema = z.object({
+  id: LocationIdSchema,
+  name: LocationNameSchema,
+  country: LocationCountrySchema.optional(),
+});
+export type LocationInput = z.infer<typeof LocationInputSchema>;
+
+export interface LocationSummary {
+  id: string;
+  name: string;
+  country: string | null;
+  deals: number;
+  people: number;
+}
+
+export interface RoleChange {
+  user: Person;
+  before: RoleGrant;
+  after: RoleGrant;
+  changed: boolean;
+}
+
+export type AdminFailure =
+  | { kind: 'refused'; refusal: AdminRefusal }
+  | { kind: 'unknownLocation'; id: string }
+  | { kind: 'unknownPerson' };
+export type AdminResult<T> = { ok: true; value: T } | { ok: false; failure: AdminFailure };
+
+export const adminOk = <T>(value: T): AdminResult<T> => ({ ok: true, value });
+export const adminFailed = <T = never>(failure: AdminFailure): AdminResult<T> => ({ ok: false, failure });
+export const adminRefused = <T = never>(refusal: AdminRefusal): AdminResult<T> => adminFailed<T>({ kind: 'refused', refusal });
+
+export type AdminEventType = 'LocationAdded' | 'LocationRenamed' | 'LocationRemoved' | 'RoleChanged' | 'AdminBootstrapped';
+
+/** Audit rows share the deal events' table and writer; the deal machine's event union does not list these. */
+export function adminEvent(type: AdminEventType, data: Record<string, unknown>): DomainEvent {
+  return { type, data } as unknown as DomainEvent;
+}
+
+export function holderOf(person: Person): RoleHolder {
+  return { id: person.id, name: person.name, role: person.role, scope: { global: person.globalScope, locations: [...person.locationIds].sort() } };
+}
+
+export function grantOf(person: Person): RoleGrant {
+  return normalizeGrant({ role: person.role, scope: holderOf(person).scope });
+}
+

@@ -1,0 +1,191 @@
+import type { PersonActor } from './actor';
+import type { DealState } from './deal';
+import type { DomainEvent, Effects } from './machine';
+import type { DealType, Direction, Role, Stage, Status, Substatus } from './vocabulary';
+
+/**
+ * Read models: what the surfaces (bot, cards, REST) are given to show. The store builds them; nothing here knows how
+ * they are stored.
+ */
+
+export interface NoteEntry {
+  id: string;
+  text: string;
+  authorId: string | null;
+  authorName: string;
+  createdAt: Date;
+}
+
+/** One line of a deal's audit timeline. */
+export interface AuditEntry {
+  type: string;
+  actorName: string;
+  createdAt: Date;
+  data: unknown;
+}
+
+export interface CustomerRecord {
+  id: string;
+  name: string;
+  addressLine1: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string;
+  duns: string | null;
+}
+
+/** A deal with everything a card or an API answer shows. */
+export interface DealRecord extends DealState {
+  number: number;
+  /** The location's display name (cards show it; `locationId` is the key). */
+  locationName: string;
+  customer: CustomerRecord;
+  contact: { name: string | null; phone: string | null; email: string | null; consent: boolean };
+  /** Partner Center's consent flags of a received referral. */
+  consent: { consentToShareInfoWithOthers: boolean; consentToContact: boolean };
+  specialistNote: string | null;
+  sender: {
+    type: string | null;
+    name: string | null;
+    email: string | null;
+    organizationName: string | null;
+    referralId: string | null;
+    callbackUrl: string | null;
+  } | null;
+  inviteNotes: string | null;
+  /** The newest entry of the note history (cards show it; the history card shows them all). */
+  latestNote: NoteEntry | null;
+  createdAt: Date;
+  updatedAt: Date;
+  receivedAt: Date | null;
+  remindersSent: number[];
+}
+
+/** A decided and written change: the deal as it is now, and what happened. */
+export interface CommandOutcome {
+  deal: DealRecord;
+  events: DomainEvent[];
+  effects: Effects;
+}
+
+export interface DealFilter {
+  direction?: Direction;
+  type?: DealType;
+  status?: Status;
+  substatus?: Substatus;
+  stage?: Stage;
+  locationId?: string;
+  /** Name or customer name contains (case-insensitive). */
+  q?: string;
+  updatedSince?: Date;
+  /** Only deals the actor created, accepted or is on the team of. */
+  mine?: boolean;
+  /** Any of these stages (a stage name can map to different stages of the two deal types). */
+  stages?: Stage[];
+  /** Any of these locations. */
+  locationIds?: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque keyset cursor for the next page, absent on the last page. */
+  next?: string;
+}
+
+/** An exact decimal amount as text (`"1500000.00"`): sums of money are never floating point. */
+export type DecimalText = string;
+
+export interface PipelineRow {
+  stage: Stage;
+  currency: string;
+  count: number;
+  total: DecimalText;
+  /** The total weighted by the stage's percentage (R20/R21). */
+  weighted: DecimalText;
+}
+
+export interface Pipeline {
+  rows: PipelineRow[];
+  /** Per currency: all open deals. */
+  totals: { currency: string; count: number; total: DecimalText; weighted: DecimalText }[];
+}
+
+/** R9: someone the user worked with on an earlier deal, complete enough to add to a team in one click. */
+export interface RecentContact {
+  name: string;
+  email: string;
+  phone: string;
+  /** The person's user id when they use the bot. */
+  userId: string | null;
+}
+
+/** A person known from Teams, with their R1 role and scope (role null = may only ask for help). */
+export interface Person {
+  id: string;
+  aadObjectId: string | null;
+  name: string;
+  email: string | null;
+  role: Role | null;
+  globalScope: boolean;
+  locationIds: string[];
+}
+
+/** A person as Teams introduces them. */
+export interface TeamsIdentity {
+  aadObjectId: string;
+  name: string;
+  email?: string | null;
+}
+
+export function actorOf(person: Person): PersonActor {
+  return {
+    kind: 'user',
+    id: person.id,
+    name: person.name,
+    email: person.email,
+    role: person.role,
+    scope: { global: person.globalScope, locations: person.locationIds },
+  };
+}
+
+export interface LocationRecord {
+  id: string;
+  name: string;
+  country: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What arrives from outside to become a deal
+
+export interface CustomerData {
+  name: string;
+  addressLine1?: string | null;
+  city?: string | null;
+  state?: string | null;
+  postalCode?: string | null;
+  country: string;
+  duns?: string | null;
+}
+
+/** R14: a referral as the intake hands it over (the Partner Center shape already mapped). */
+export interface IncomingReferral {
+  /** The domain's receive input (see ReceiveReferralSchema). */
+  deal: { createdAt: Date } & Record<string, unknown>;
+  customer: CustomerData;
+  contact?: { name?: string | null; phone?: string | null; email?: string | null } | null;
+  consent: { consentToShareInfoWithOthers: boolean; consentToContact: boolean };
+  notes?: string | null;
+  inviteNotes?: string | null;
+  sender: {
+    /** Who the sender is, for idempotency: Microsoft or the partner organisation's id. */
+    key: string;
+    referralId: string;
+    type: 'microsoft' | 'partner';
+    name: string;
+    email?: string | null;
+    organizationId?: string | null;
+    organizationName?: string | null;
+    callbackUrl?: string | null;
+  };
+}

@@ -1,0 +1,40 @@
+import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
+import type { DealReader } from '../store/deals/queries';
+
+/**
+ * The one way to read deals, for every surface: visibility (R1–R3) is applied in the store's SQL for every list, and
+ * stage filters are resolved by the domain's `stagesNamed` (R22) before they get here.
+ */
+export class DealQueries {
+  constructor(private readonly reader: DealReader) {}
+
+  /** A deal the actor may see, or NOT_FOUND. */
+  get(idOrNumber: string, actor: Actor): Promise<Result<DealRecord>> {
+    return this.reader.get(idOrNumber, actor);
+  }
+
+  /** Any deal, for the system's own work (card refreshes, announcements). */
+  getForSystem(idOrNumber: string): Promise<Result<DealRecord>> {
+    return this.reader.get(idOrNumber, SYSTEM);
+  }
+
+  list(actor: Actor, filter: DealFilter = {}, page: { limit?: number; cursor?: string } = {}): Promise<Page<DealRecord>> {
+    return this.reader.list(actor, filter, page);
+  }
+
+  pipeline(actor: Actor, filter: DealFilter = {}): Promise<Pipeline> {
+    return this.reader.pipeline(actor, filter);
+  }
+
+  notes(dealId: string): Promise<NoteEntry[]> {
+    return this.reader.notes(dealId);
+  }
+
+  history(dealId: string): Promise<AuditEntry[]> {
+    return this.reader.history(dealId);
+  }
+
+  recentContacts(actor: Actor, opts: { exclude?: string[]; limit?: number } = {}): Promise<RecentContact[]> {
+    return this.reader.recentContacts(actor, opts);
+  }
+}

@@ -1,0 +1,70 @@
+import type { CommandOutcome, DealRecord } from '../domain';
+import type { JobSpec } from '../store/jobs';
+
+/**
+ * What follows a committed deal change, as durable jobs written in the change's transaction. Every surface gets the
+ * same follow-ups because every change goes through src/services/dealCommands.ts, which asks this module. The
+ * listeners that do the work are registered where the work is (Teams: bot/listeners.ts).
+ */
+
+export const JOB = {
+  /** Bring every posted copy of the deal's card that shows an older version up to date. */
+  refreshCards: 'cards.refresh',
+  /** R14: post a new referral's card where its location's referrals go. */
+  announceReferral: 'referral.announce',
+  /** R17: post "expires in N days" where the card went. */
+  remindReferral: 'referral.remind',
+} as const;
+
+export type JobKind = (typeof JOB)[keyof typeof JOB];
+
+/**
+ * Jobs with one key run one at a time, in the order written. A deal's card refreshes share a key (two workers never
+ * update the same copies at once); announcing and reminding have keys of their own, so a referral whose card cannot
+ * be posted yet never holds back the updates of copies shown elsewhere. Any order of the three ends right: each
+ * copy records the version it shows, and a refresh sends only what is behind.
+ */
+export const cardsOrderKey = (dealId: string) => `deal:${dealId}:cards`;
+export const CARDS_ORDER_KEY_TEMPLATE = cardsOrderKey('{id}');
+
+export interface RefreshPayload {
+  /** The version the change produced (copies at it or later need nothing). */
+  version: number;
+  /** Re-send every copy even if it shows this version (who may act changed, not the deal). */
+  all?: boolean;
+}
+
+export const refreshCards = (deal: Pick<DealRecord, 'id' | 'version'>, all = false): JobSpec => ({
+  kind: JOB.refreshCards,
+  dealId: deal.id,
+  orderKey: cardsOrderKey(deal.id),
+  payload: { version: deal.version, ...(all ? { all } : {}) } satisfies RefreshPayload,
+});
+
+export const announceReferral = (deal: Pick<DealRecord, 'id'>): JobSpec => ({
+  kind: JOB.announceReferral,
+  dealId: deal.id,
+  orderKey: `deal:${deal.id}:announce`,
+});
+
+export const remindReferral = (dealId: string, daysLeft: number): JobSpec => ({
+  kind: JOB.remindReferral,
+  dealId,
+  orderKey: `deal:${dealId}:remind`,
+  payload: { daysLeft },
+});
+
+/** After a change to an existing deal: its posted cards follow. */
+export function afterChange(outcome: CommandOutcome): JobSpec[] {
+  return [refreshCards(outcome.deal)];
+}
+
+/** After a referral arrived: its card is posted (R14). */
+export function afterReceive(outcome: CommandOutcome): JobSpec[] {
+  return [announceReferral(outcome.deal)];
+}
+
+/** After the wizard created a deal: its only card is the creator's own reply; nothing else yet. */
+export function afterCreate(_outcome: CommandOutcome): JobSpec[] {
+  return [];
+}

@@ -1,0 +1,52 @@
+import type { Prisma, PrismaClient } from '@prisma/client';
+
+/** The Teams conversations the bot may post to proactively, each with the reference the Bot Framework needs. */
+
+export interface ConversationData {
+  /** personal | groupChat | channel */
+  kind: string;
+  tenantId: string | null;
+  /** The person of a personal chat. */
+  userAadObjectId: string | null;
+  /** The Bot Framework conversation reference, as stored JSON. */
+  reference: Record<string, unknown>;
+}
+
+export interface StoredConversation extends ConversationData {
+  id: string;
+}
+
+export class ConversationStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async remember(id: string, data: ConversationData): Promise<void> {
+    const row = { ...data, reference: data.reference as Prisma.InputJsonValue };
+    await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...row }, update: row });
+  }
+
+  async get(id: string): Promise<StoredConversation | null> {
+    const row = await this.prisma.conversationRef.findUnique({ where: { id } });
+    return row ? { id: row.id, kind: row.kind, tenantId: row.tenantId, userAadObjectId: row.userAadObjectId, reference: row.reference as Record<string, unknown> } : null;
+  }
+
+  /** Several at once (a refresh renders each copy in its conversation's language). */
+  async many(ids: readonly string[]): Promise<Map<string, StoredConversation>> {
+    if (!ids.length) return new Map();
+    const rows = await this.prisma.conversationRef.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    return new Map(
+      rows.map((r) => [r.id, { id: r.id, kind: r.kind, tenantId: r.tenantId, userAadObjectId: r.userAadObjectId, reference: r.reference as Record<string, unknown> }]),
+    );
+  }
+
+  /** The latest personal chat of each of these people. */
+  async personalChatsOf(aadObjectIds: readonly string[]): Promise<string[]> {
+    if (!aadObjectIds.length) return [];
+    const refs = await this.prisma.conversationRef.findMany({
+      where: { kind: 'personal', userAadObjectId: { in: [...aadObjectIds] } },
+      orderBy: { updatedAt: 'desc' },
+      select: { id: true, userAadObjectId: true },
+    });
+    const seen = new Set<string>();
+    return refs.filter((r) => !seen.has(r.userAadObjectId as string) && seen.add(r.userAadObjectId as string)).map((r) => r.id);
+  }
+}

@@ -1,0 +1,184 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
+import {
+  STAGE_PERCENT,
+  accessRefusal,
+  fail,
+  ok,
+  refuse,
+  visibilityFilter,
+  type Actor,
+  type AuditEntry,
+  type DealFilter,
+  type DealRecord,
+  type NoteEntry,
+  type Page,
+  type Pipeline,
+  type RecentContact,
+  type Result,
+  type Stage,
+} from '../../domain';
+import { recordInclude, toNoteEntry, toRecord } from './mapping';
+import { findRecordRow } from './repository';
+
+/**
+ * Reads deals for whoever may see them (R1–R3 in SQL, the same visibility rule as permissions.ts): one deal, keyset
+ * pages of lists, the pipeline, the note and audit histories, recent contacts. Only src/services/dealQueries.ts
+ * calls this.
+ */
+export class DealReader {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** A deal the actor may see, or NOT_FOUND (an invisible deal is indistinguishable from a missing one). */
+  async get(id: string, actor: Actor): Promise<Result<DealRecord>> {
+    const row = await findRecordRow(this.prisma, id);
+    if (!row) return fail(refuse('NOT_FOUND'));
+    const record = toRecord(row);
+    return accessRefusal(record, actor) ? fail(refuse('NOT_FOUND')) : ok(record);
+  }
+
+  /** Deals the actor may see, newest first, with keyset paging on the deal number (stable under inserts). */
+  async list(actor: Actor, filter: DealFilter = {}, page: { limit?: number; cursor?: string } = {}): Promise<Page<DealRecord>> {
+    const where = whereFor(actor, filter);
+    if (!where) return { items: [] };
+    const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
+    const after = decodeCursor(page.cursor);
+    const rows = await this.prisma.deal.findMany({
+      where: after === undefined ? where : { AND: [where, { number: { lt: after } }] },
+      include: recordInclude,
+      orderBy: { number: 'desc' },
+      take: limit + 1,
+      // Joined relation loading would build the relations of every matching row before the LIMIT applies.
+      relationLoadStrategy: 'query',
+    });
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, next: encodeCursor(last.number) } : { items };
+  }
+
+  /** Note history, oldest first (R8: visible to the team). */
+  async notes(dealId: string): Promise<NoteEntry[]> {
+    const rows = await this.prisma.dealNote.findMany({ where: { dealId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toNoteEntry);
+  }
+
+  /** The audit timeline of a deal, oldest first. */
+  async history(dealId: string): Promise<AuditEntry[]> {
+    const rows = await this.prisma.auditEvent.findMany({ where: { dealId }, orderBy: { id: 'asc' } });
+    return rows.map((r) => ({ type: r.type, actorName: r.actorName, createdAt: r.createdAt, data: r.data }));
+  }
+
+  /**
+   * The pipeline: open deals the actor may see, grouped in SQL by stage and currency, with count, total value and
+   * value weighted by the stage's percentage (R20/R21). Amounts stay exact decimals until shown.
+   */
+  async pipeline(actor: Actor, filter: DealFilter = {}): Promise<Pipeline> {
+    const visible = whereFor(actor, filter);
+    if (!visible) return { rows: [], totals: [] };
+    const groups = await this.prisma.deal.groupBy({
+      by: ['stage', 'currency'],
+      where: { AND: [visible, { status: { in: ['New', 'Active'] } }] },
+      _count: { _all: true },
+      _sum: { value: true },
+    });
+    const rows = groups
+      .map((g) => {
+        const total = new Prisma.Decimal(g._sum.value ?? 0);
+        return { stage: g.stage, currency: g.currency, count: g._count._all, total, weighted: total.mul(STAGE_PERCENT[g.stage]).div(100) };
+      })
+      .sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage) || a.currency.localeCompare(b.currency));
+    const byCurrency = new Map<string, { currency: string; count: number; total: Prisma.Decimal; weighted: Prisma.Decimal }>();
+    for (const r of rows) {
+      const t = byCurrency.get(r.currency) ?? { currency: r.currency, count: 0, total: new Prisma.Decimal(0), weighted: new Prisma.Decimal(0) };
+      byCurrency.set(r.currency, { currency: r.currency, count: t.count + r.count, total: t.total.add(r.total), weighted: t.weighted.add(r.weighted) });
+    }
+    const text = (d: Prisma.Decimal) => d.toFixed(2);
+    return {
+      rows: rows.map((r) => ({ ...r, total: text(r.total), weighted: text(r.weighted) })),
+      totals: [...byCurrency.values()]
+        .sort((a, b) => a.currency.localeCompare(b.currency))
+        .map((t) => ({ ...t, total: text(t.total), weighted: text(t.weighted) })),
+    };
+  }
+
+  /**
+   * R9: people the user worked with on earlier deals (deals the user created, accepted or is on), newest first, one
+   * per email, complete members only (name, phone and email are all required on a team).
+   */
+  async recentContacts(actor: Actor, opts: { exclude?: string[]; limit?: number } = {}): Promise<RecentContact[]> {
+    const mine = whereFor(actor, { mine: true });
+    if (!mine) return [];
+    const exclude = new Set((opts.exclude ?? []).map((e) => e.toLowerCase()));
+    if (actor.kind !== 'system' && actor.email) exclude.add(actor.email.toLowerCase());
+    const rows = await this.prisma.dealTeamMember.findMany({
+      where: { deal: mine, phone: { not: null } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: 200,
+    });
+    const out: RecentContact[] = [];
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const key = r.email.toLowerCase();
+      if (seen.has(key) || exclude.has(key) || !r.phone) continue;
+      seen.add(key);
+      out.push({ name: r.name, email: r.email, phone: r.phone, userId: r.userId });
+      if (out.length >= (opts.limit ?? 10)) break;
+    }
+    return out;
+  }
+}
+
+/** Stages in the order a deal moves through them; both types' middle stages sort by percentage. */
+const STAGE_ORDER: readonly Stage[] = [
+  'created',
+  'accepted',
+  'secureCustomerLoe',
+  'qualified',
+  'collectData',
+  'developed',
+  'prepareAssessmentReport',
+  'proposed',
+  'presentToCustomer',
+  'negotiated',
+  'won',
+  'lost',
+];
+
+/** The Prisma filter for "what this actor may see", combined with the caller's filters. Null = nothing. */
+export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWhereInput | null {
+  const visibility = visibilityFilter(actor);
+  if (visibility === 'none') return null;
+  const and: Prisma.DealWhereInput[] = [];
+  if (visibility.locations) and.push({ locationId: { in: visibility.locations } });
+  const member = visibility.teamMember ?? (filter.mine && actor.kind !== 'system' ? { id: actor.id, email: actor.email?.toLowerCase() ?? null } : null);
+  if (member) {
+    const onTeam: Prisma.DealWhereInput[] = [{ createdById: member.id }, { acceptedById: member.id }, { team: { some: { userId: member.id } } }];
+    if (member.email) onTeam.push({ team: { some: { email: { equals: member.email, mode: 'insensitive' } } } });
+    // R3 with the New-referral rule of permissions.ts: an unanswered referral is visible to its location's users.
+    and.push(visibility.teamMember && !filter.mine ? { OR: [{ status: 'New' }, ...onTeam] } : { OR: onTeam });
+  }
+  if (filter.direction) and.push({ direction: filter.direction });
+  if (filter.type) and.push({ type: filter.type });
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.substatus) and.push({ substatus: filter.substatus });
+  if (filter.stage) and.push({ stage: filter.stage });
+  if (filter.locationId) and.push({ locationId: filter.locationId });
+  if (filter.stages) and.push({ stage: { in: filter.stages } });
+  if (filter.locationIds) and.push({ locationId: { in: filter.locationIds } });
+  if (filter.updatedSince) and.push({ updatedAt: { gte: filter.updatedSince } });
+  if (filter.q) {
+    and.push({
+      OR: [{ name: { contains: filter.q, mode: 'insensitive' } }, { customer: { name: { contains: filter.q, mode: 'insensitive' } } }],
+    });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+function encodeCursor(n: number): string {
+  return Buffer.from(`n:${n}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined;
+  const m = /^n:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m ? Number(m[1]) : undefined;
+}
