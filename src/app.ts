@@ -47,8 +47,8 @@ export interface App {
  * Bot Framework authentication from config. Without MicrosoftAppId this is the "auth disabled" configuration the
  * Bot Framework SDK uses for the Emulator and Agents Playground: no JWT on the way in, none on the way out.
  */
-export function createAdapter(config: Config, logger: Logger): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication(
+export function createBotAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+  return new ConfigurationBotFrameworkAuthentication(
     isLocalMode(config)
       ? {}
       : {
@@ -58,6 +58,9 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
           MicrosoftAppType: config.MicrosoftAppType,
         },
   );
+}
+
+export function createAdapter(config: Config, logger: Logger, auth = createBotAuthentication(config)): CloudAdapter {
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = (context, error) => apologize(context, error, logger);
   return adapter;
@@ -81,12 +84,14 @@ async function apologize(context: TurnContext, error: Error, logger: Logger): Pr
 
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
-  const adapter = createAdapter(config, logger);
+  // The server checks tokens with the adapter's own authentication before it reads a body (issue 15).
+  const botAuth = createBotAuthentication(config);
+  const adapter = createAdapter(config, logger, botAuth);
   const services = createServices(config, deps.db, logger);
   const messenger = new Messenger(adapter, deps.db.prisma, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   const bot = new CosellBot(botServices);
-  const server = createServer({ ...deps, adapter, bot });
+  const server = createServer({ ...deps, adapter, botAuth, bot });
   // Issue 5: referral intake, routing, expiry and the sender-notification outbox.
   const router = new ReferralRouter(botServices);
   const sweeper = new ExpirySweeper(services, {
