@@ -2,6 +2,7 @@ import { personalMessage } from '../helpers/teams';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 import { capturedLogger } from '../helpers/logCapture';
 import { channelToken, newSigningKey, trustTestSigningKey, unsignedToken } from '../helpers/botTokens';
+import { checkBotToken } from '../../src/http/botAuth';
 
 /**
  * Issue 15, item 6: forged or malformed Bot Framework tokens get 401 in our error shape — never a 500 and never the
@@ -97,3 +98,35 @@ function tamper(token: string): string {
   payload.aud = `${payload.aud}x`;
   return `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
 }
+
+describe('checkBotToken: whose fault a failure is', () => {
+  const logger = capturedLogger('debug').logger;
+  const failingWith = (err: unknown) => ({ authenticateRequest: () => Promise.reject(err) });
+  const named = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name }, extra);
+  const header = 'Bearer a.b.c';
+
+  it.each([
+    ['an AuthenticationError (401)', named('AuthenticationError', 'Unauthorized. Is not authenticated', { statusCode: 401 })],
+    ['a jsonwebtoken error', named('JsonWebTokenError', 'invalid signature')],
+    ['an expired token', named('TokenExpiredError', 'jwt expired')],
+    ['a TypeError on a malformed token', new TypeError("Cannot read properties of undefined (reading 'split')")],
+  ])('%s → 401', async (_name, err) => {
+    expect(await checkBotToken(failingWith(err), header, logger)).toEqual({ ok: false, status: 401, reason: expect.any(String) });
+  });
+
+  it.each([
+    ['the OpenID metadata answered 500', named('AuthenticationError', 'Failed to load openID config: 500', { statusCode: 500 })],
+    ['the keys could not be fetched', named('AuthenticationError', 'Failed to load Keys: 503', { statusCode: 500 })],
+    ['the metadata host is unreachable', named('FetchError', 'request to https://login.botframework.com/ failed, reason: getaddrinfo ENOTFOUND')],
+  ])('%s → 503 (nobody could be authenticated)', async (_name, err) => {
+    expect(await checkBotToken(failingWith(err), header, logger)).toEqual({ ok: false, status: 503, reason: expect.any(String) });
+  });
+
+  it('refuses a header that is not "Bearer <token>" without asking the SDK', async () => {
+    const auth = { authenticateRequest: jest.fn() };
+    for (const h of [undefined, '', 'Bearer', 'bearer x', 'Basic x', `Bearer ${'x'.repeat(9000)}`, 'Bearer a b']) {
+      expect((await checkBotToken(auth, h, logger)).ok).toBe(false);
+    }
+    expect(auth.authenticateRequest).not.toHaveBeenCalled();
+  });
+});
