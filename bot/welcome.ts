@@ -1,6 +1,7 @@
 import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { localeOf, t, type Locale } from '../cards/i18n';
+import { markdownMessage, type TrustedMarkdown } from '../cards/markdown';
 import { cardAttachment, renderCard, type AdaptiveCard } from '../cards/render';
 import template from '../cards/templates/welcome.json';
 import type { BotServices } from './botServices';
@@ -18,7 +19,8 @@ export interface WelcomeCardData {
   title: string;
   intro: string;
   abilities: string[];
-  start: string;
+  /** The one catalog message with intended Markdown (**bold** command names). */
+  start: TrustedMarkdown;
   channelHint: string;
   newDealTitle: string;
   newDealCommand: string;
@@ -36,7 +38,7 @@ export function welcomeCardData(locale: Locale, opts: { name?: string; shared?: 
     title: name ? t(locale, 'welcome.title', { name }) : t(locale, 'welcome.titleNoName'),
     intro: t(locale, 'welcome.intro'),
     abilities: [t(locale, 'welcome.can.create'), t(locale, 'welcome.can.referrals'), t(locale, 'welcome.can.stages'), t(locale, 'welcome.can.lists')],
-    start: t(locale, 'welcome.start', { command: newDeal, help }),
+    start: markdownMessage(locale, 'welcome.start', { command: newDeal, help }),
     channelHint: opts.shared ? t(locale, 'welcome.channel') : '',
     newDealTitle: t(locale, 'welcome.newDeal'),
     newDealCommand: newDeal,

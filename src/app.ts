@@ -46,8 +46,8 @@ export interface App {
  * Bot Framework authentication from config. Without MicrosoftAppId this is the "auth disabled" configuration the
  * Bot Framework SDK uses for the Emulator and Agents Playground: no JWT on the way in, none on the way out.
  */
-export function createAdapter(config: Config, logger: Logger): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication(
+export function createBotAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+  return new ConfigurationBotFrameworkAuthentication(
     isLocalMode(config)
       ? {}
       : {
@@ -57,6 +57,9 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
           MicrosoftAppType: config.MicrosoftAppType,
         },
   );
+}
+
+export function createAdapter(config: Config, logger: Logger, auth = createBotAuthentication(config)): CloudAdapter {
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = (context, error) => apologize(context, error, logger);
   return adapter;
@@ -80,14 +83,16 @@ async function apologize(context: TurnContext, error: Error, logger: Logger): Pr
 
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
-  const adapter = createAdapter(config, logger);
+  // The server checks tokens with the adapter's own authentication before it reads a body (issue 15).
+  const botAuth = createBotAuthentication(config);
+  const adapter = createAdapter(config, logger, botAuth);
   const services = createServices(config, deps.db, logger);
   const messenger = new Messenger(adapter, services.conversations, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
   registerTeamsListeners(botServices);
   const bot = new CosellBot(botServices);
-  const server = createServer({ config, logger, adapter, bot, health: services.health });
+  const server = createServer({ config, logger, adapter, botAuth, bot, health: services.health });
   const sweeper = new ExpirySweeper(services.commands, config.REFERRAL_REMINDER_DAYS, logger);
   registerReferralRoutes(server, { config, logger, commands: services.commands });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });

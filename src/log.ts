@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { format } from 'node:util';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
@@ -39,4 +41,31 @@ export function createLogger(opts: LoggerOptions): Logger {
 /** A logger that writes nothing, for tests. */
 export function silentLogger(): Logger {
   return createLogger({ level: 'silent' });
+}
+
+/**
+ * botbuilder and botframework-connector `console.error` what they reject — expired tokens, unknown signing keys
+ * (with every public key they know), stacks of failed turns — straight to stderr. Inside `quietSdkConsole`, those
+ * calls go to the logger at debug level instead; console calls anywhere else are untouched. The scope follows the
+ * async call (AsyncLocalStorage), so concurrent requests never silence each other or the rest of the app.
+ */
+const sdkConsoleScope = new AsyncLocalStorage<Logger>();
+let consolePatched = false;
+
+function patchConsoleOnce(): void {
+  if (consolePatched) return;
+  consolePatched = true;
+  for (const method of ['error', 'warn', 'log'] as const) {
+    const original = console[method];
+    console[method] = function (this: Console, ...args: unknown[]) {
+      const logger = sdkConsoleScope.getStore();
+      if (!logger) return original.apply(this, args);
+      logger.debug({ sdkConsole: method, detail: format(...args) }, 'Bot Framework SDK console output');
+    } as Console[typeof method];
+  }
+}
+
+export function quietSdkConsole<T>(logger: Logger, fn: () => Promise<T>): Promise<T> {
+  patchConsoleOnce();
+  return sdkConsoleScope.run(logger, fn);
 }

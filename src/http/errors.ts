@@ -149,3 +149,56 @@ export function sendProblem(res: Response, problem: Problem, headers: Record<str
   res.status(problem.status);
   res.json(problem.body);
 }
+
+/**
+ * What the server answers when the fault is not the caller's, or before a route has a shape of its own
+ * (/api/messages, unknown routes): `{code, message: {en, ja}, requestId}`. The details — stack, SQL, file paths —
+ * go only to the log line that carries the same requestId (also sent as the `x-request-id` header).
+ */
+export const SERVER_ERRORS = {
+  INTERNAL_ERROR: {
+    status: 500,
+    message: {
+      en: 'Something went wrong on the server. Try again later; if it keeps happening, give the request ID to the operator.',
+      ja: 'サーバーで問題が発生しました。しばらくしてからもう一度お試しください。繰り返し発生する場合は、リクエスト ID を管理者に伝えてください。',
+    },
+  },
+  BOT_UNAUTHORIZED: {
+    status: 401,
+    message: {
+      en: 'Send a valid Bot Framework token: Authorization: Bearer <token>.',
+      ja: '有効な Bot Framework トークンを送信してください: Authorization: Bearer <token>。',
+    },
+  },
+  AUTH_UNAVAILABLE: {
+    status: 503,
+    message: {
+      en: 'The Bot Framework signing keys could not be loaded, so the request could not be checked. Try again shortly.',
+      ja: 'Bot Framework の署名キーを読み込めなかったため、要求を確認できませんでした。しばらくしてからもう一度お試しください。',
+    },
+  },
+  UNSUPPORTED_MEDIA_TYPE: API_ERRORS.UNSUPPORTED_MEDIA_TYPE,
+  PAYLOAD_TOO_LARGE: API_ERRORS.PAYLOAD_TOO_LARGE,
+  BAD_JSON: API_ERRORS.BAD_JSON,
+  NOT_FOUND: API_ERRORS.NOT_FOUND_ROUTE,
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: { en: 'This resource does not accept that method.', ja: 'このリソースはそのメソッドを受け付けません。' },
+  },
+  BAD_REQUEST: {
+    status: 400,
+    message: { en: 'The request could not be understood.', ja: '要求を解釈できませんでした。' },
+  },
+} as const satisfies Record<string, { status: number; message: Text }>;
+export type ServerErrorCode = keyof typeof SERVER_ERRORS;
+
+export interface ServerErrorBody {
+  code: ServerErrorCode;
+  message: Text;
+  requestId: string;
+}
+
+export function serverProblem(code: ServerErrorCode, requestId: string, params: Params = {}): { status: number; body: ServerErrorBody } {
+  const { status, message } = SERVER_ERRORS[code];
+  return { status, body: { code, message: text(message, params), requestId } };
+}

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Next, Request, Response } from 'restify';
 
 /**
  * Reads a JSON request body with a size cap, without restify's bodyParser, so that every failure gets the deals
@@ -22,6 +23,8 @@ export function readJsonBody(req: IncomingMessage, opts: { maxBytes: number; med
   const type = mediaTypeOf(req);
   // No Content-Type at all is read as JSON (curl -d sends form encoding only when told to).
   const mediaOk = type === null || opts.mediaTypes.includes(type);
+  // A body of another type is never read: whatever it holds (a multipart upload, say) is left to Node to discard.
+  if (!mediaOk) return Promise.resolve({ ok: false, reason: 'mediaType' });
   const declared = Number(req.headers['content-length'] ?? NaN);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -32,12 +35,11 @@ export function readJsonBody(req: IncomingMessage, opts: { maxBytes: number; med
       if (size > opts.maxBytes) tooLarge = true;
       // Keep reading (and dropping) an oversized body so the client gets a clean 413 instead of a reset.
       if (size > DRAIN_LIMIT_BYTES) req.destroy();
-      if (!tooLarge && mediaOk) chunks.push(chunk);
+      if (!tooLarge) chunks.push(chunk);
     });
     req.on('error', () => resolve({ ok: false, reason: 'tooLarge' }));
     req.on('end', () => {
       if (tooLarge) return resolve({ ok: false, reason: 'tooLarge' });
-      if (!mediaOk) return resolve({ ok: false, reason: 'mediaType' });
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve({ ok: false, reason: 'badJson', detail: 'the body is empty' });
       try {
@@ -47,4 +49,28 @@ export function readJsonBody(req: IncomingMessage, opts: { maxBytes: number; med
       }
     });
   });
+}
+
+type Refusal = Exclude<BodyResult, { ok: true }>;
+
+/**
+ * restify middleware: reads a JSON body with readJsonBody into `req.body`, or answers through `refuse`. It stands in
+ * for restify's bodyParser, which also accepts multipart/form-data — and then writes every part to the OS temp
+ * directory, whatever maxBodySize says. No route of this server reads anything but JSON.
+ */
+export function jsonBodyParser(opts: { maxBytes: number; mediaTypes: readonly string[]; refuse: (res: Response, refusal: Refusal) => void }) {
+  // Not an async function: restify would call next() itself when its promise resolves, even after a refusal.
+  return (req: Request, res: Response, next: Next): void => {
+    readJsonBody(req, opts).then(
+      (read) => {
+        if (!read.ok) {
+          opts.refuse(res, read);
+          return next(false);
+        }
+        req.body = read.value;
+        return next();
+      },
+      (err: unknown) => next(err as Error),
+    );
+  };
 }

@@ -140,7 +140,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
   };
   const dealsAuth = [{ apiClient: [] }];
   const referralsAuth = [{ referralsToken: [] }];
-  return {
+  return withServerErrors({
     openapi: '3.1.0',
     info: {
       title: 'cosell-bot API',
@@ -252,7 +252,15 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
           summary: 'Bot Framework endpoint (R25) for Microsoft Teams.',
           security: [{ botFramework: [] }, {}],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } } } },
-          responses: { '200': { description: 'Handled (invoke answers carry a body).' }, '400': { description: 'Not an activity.' }, '401': { description: 'Bad Bot Framework token.' }, '403': { description: 'Local mode: not a loopback caller.' } },
+          responses: {
+            '200': { description: 'Handled (invoke answers carry a body).' },
+            '400': { description: 'Not an activity.' },
+            '401': { description: 'Missing, forged, expired or misdirected Bot Framework token (checked before the body is read).', content: json('ServerError') },
+            '403': { description: 'Local mode: not a loopback caller.' },
+            '413': { description: 'Body larger than 256 KB.', content: json('ServerError') },
+            '415': { description: 'Not application/json (no forms, no multipart).', content: json('ServerError') },
+            '503': { description: 'The Bot Framework signing keys could not be loaded; retry.', content: json('ServerError') },
+          },
         },
       },
       '/healthz': {
@@ -267,7 +275,26 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
         get: { operationId: 'openapi', summary: 'This document.', security: [], responses: { '200': { description: 'OpenAPI 3.1 document.' } } },
       },
     },
-  };
+  });
+}
+
+const ServerErrorSchema = z.object({
+  code: z.string().describe('INTERNAL_ERROR, or for /api/messages and unknown routes the refusal (BOT_UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE, …).'),
+  message: z.object({ en: z.string(), ja: z.string() }),
+  requestId: z.string().describe('Also in the x-request-id header of every answer; the server log has the details under it.'),
+});
+
+/** Every operation can fail on the server's side; that answer has one shape everywhere (src/http/server.ts). */
+function withServerErrors(doc: Json): Json {
+  const components = doc.components as { schemas: Record<string, Json> };
+  components.schemas.ServerError = components.schemas.ServerError ?? (z.toJSONSchema(ServerErrorSchema, { target: 'draft-2020-12' }) as Json);
+  delete components.schemas.ServerError.$schema;
+  for (const operations of Object.values(doc.paths as Record<string, Record<string, { responses: Record<string, Json> }>>)) {
+    for (const op of Object.values(operations)) {
+      op.responses['500'] ??= { description: 'The server failed; nothing to fix in the request. Quote the requestId.', content: json('ServerError') };
+    }
+  }
+  return doc;
 }
 
 export function registerOpenApi(server: Server, opts: { publicBaseUrl?: string } = {}): void {

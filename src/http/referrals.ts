@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import restify, { type Next, type Request, type Response, type Server } from 'restify';
+import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../config';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../domain';
 import type { Logger } from '../log';
 import type { DealCommands } from '../services/dealCommands';
+import { jsonBodyParser } from './jsonBody';
 
 /**
  * R26: POST /api/referrals — a referral in the Partner Center referral shape. Bearer-token protected (constant-time
@@ -235,6 +236,17 @@ export function referralView(deal: DealRecord, created: boolean) {
   };
 }
 
+const BODY_REFUSALS = {
+  tooLarge: [413, { error: 'payload_too_large', message: `The referral is larger than ${MAX_REFERRAL_BYTES / 1024} KB.` }],
+  mediaType: [415, { error: 'unsupported_media_type', message: 'Send the referral as application/json.' }],
+  badJson: [400, { error: 'invalid_json', message: 'The body is not valid JSON.' }],
+} as const;
+
+function refuseBody(res: Response, refusal: { reason: keyof typeof BODY_REFUSALS }): void {
+  const [status, body] = BODY_REFUSALS[refusal.reason];
+  sendJson(res, status, body);
+}
+
 export interface ReferralRouteDeps {
   config: Config;
   logger: Logger;
@@ -244,7 +256,8 @@ export interface ReferralRouteDeps {
 /** R14: stored and answered at once; the card is posted by a job after the commit (never inside this request). */
 export function registerReferralRoutes(server: Server, deps: ReferralRouteDeps): void {
   const { config, logger, commands } = deps;
-  const body = restify.plugins.bodyParser({ maxBodySize: MAX_REFERRAL_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true });
+  // JSON only (restify's bodyParser would also take multipart uploads into the temp directory).
+  const body = jsonBodyParser({ maxBytes: MAX_REFERRAL_BYTES, mediaTypes: ['application/json'], refuse: refuseBody });
 
   server.post('/api/referrals', bearerToken(config, logger), body, async (req: Request, res: Response) => {
     const parsed = PartnerCenterReferralSchema.safeParse(req.body);

@@ -1,8 +1,11 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
-import type { Logger } from '../log';
+import { quietSdkConsole, type Logger } from '../log';
+import { checkBotToken, type BotAuthentication } from './botAuth';
+import { serverProblem, type ServerErrorCode } from './errors';
+import { mediaTypeOf, readJsonBody } from './jsonBody';
 
 /** Bot Framework activities are small; Teams caps bot messages near 100 KB. Anything far larger is not ours. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -15,6 +18,8 @@ export interface ServerDeps {
   health: { kind: string; ping(): Promise<void> };
   logger: Logger;
   adapter: CloudAdapter;
+  /** The adapter's Bot Framework authentication: /api/messages checks the token with it before reading the body. */
+  botAuth: BotAuthentication;
   bot: ActivityHandler;
 }
 
@@ -75,6 +80,23 @@ function sendJson(res: Response, status: number, body: unknown): void {
   res.json(body);
 }
 
+/** Bot Framework posts activities as JSON; nothing else is read (no forms, no multipart uploads to a temp dir). */
+const ACTIVITY_MEDIA_TYPES = ['application/json'];
+
+/** The id of a request, as in its `x-request-id` header and its log lines. */
+export const requestIdOf = (req: Request): string => req.getId();
+
+/**
+ * Answers without reading the body. A body still on its way is not drained: the connection is closed after the
+ * answer, so an unwanted upload costs neither memory nor disk.
+ */
+function refuseUnread(req: Request, res: Response, code: ServerErrorCode, params: Record<string, string | number> = {}): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody) res.header('Connection', 'close');
+  const problem = serverProblem(code, requestIdOf(req), params);
+  sendJson(res, problem.status, problem.body);
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -83,12 +105,51 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** restify's own refusals (no such route, wrong method, …) in our shape; anything else is a 500. */
+function codeOfRestifyError(err: unknown): ServerErrorCode {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 405) return 'METHOD_NOT_ALLOWED';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (typeof status === 'number' && status >= 400 && status < 500) return 'BAD_REQUEST';
+  return 'INTERNAL_ERROR';
+}
+
+/**
+ * restify wraps a handler's rejection that is not an `Error` (of its realm) in an AsyncError "rejected without an
+ * error"; the log wants what was really thrown.
+ */
+function causeOf(err: unknown): unknown {
+  const info = (err as { jse_info?: { cause?: unknown } } | null)?.jse_info;
+  return (err as { name?: string } | null)?.name === 'AsyncError' && info?.cause !== undefined ? info.cause : err;
+}
+
 export function createServer(deps: ServerDeps): Server {
-  const { config, health, logger, adapter, bot } = deps;
+  const { config, health, logger, adapter, botAuth, bot } = deps;
   const localMode = !config.MicrosoftAppId;
   const server = restify.createServer({ name: 'cosell-bot', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
 
-  const jsonBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true });
+  // Every answer names its request, so a user's report can be matched with the log line that has the details.
+  server.pre((req: Request, res: Response, next: Next) => {
+    res.header('x-request-id', requestIdOf(req));
+    return next();
+  });
+
+  // One error handler for every route: a handler that throws (a database error, a bug) or a request restify
+  // refuses itself gets {code, message{en,ja}, requestId}; stack, SQL and paths go only to the log.
+  server.on('restifyError', (req: Request, res: Response, err: unknown, done: () => void) => {
+    const code = codeOfRestifyError(err);
+    const requestId = requestIdOf(req);
+    const line = { requestId, method: req.method, path: req.path() };
+    if (code === 'INTERNAL_ERROR') logger.error({ ...line, err: causeOf(err) }, 'request failed');
+    else logger.debug({ ...line, code }, 'request refused');
+    if (!res.headersSent) {
+      const problem = serverProblem(code, requestId, { expected: ACTIVITY_MEDIA_TYPES.join(', '), max: Math.round(MAX_BODY_BYTES / 1024), detail: '' });
+      sendJson(res, problem.status, problem.body);
+    }
+    return done();
+  });
 
   // Local mode lets in loopback callers only (R25); others are turned away before their body is even read.
   const localCallersOnly = (req: Request, res: Response, next: Next) => {
@@ -96,8 +157,57 @@ export function createServer(deps: ServerDeps): Server {
     const verdict = checkLocalModeCaller(req.socket.remoteAddress, req.headers);
     if (verdict.allowed) return next();
     logger.warn({ remoteAddress: req.socket.remoteAddress, reason: verdict.reason }, 'local mode: caller refused');
+    if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined) res.header('Connection', 'close');
     sendJson(res, 403, LOCAL_MODE_REFUSAL);
     return next(false);
+  };
+
+  /** With MicrosoftAppId set: the Bot Framework token, checked without the activity (headers only) or with it. */
+  const tokenAccepted = async (req: Request, res: Response, activity?: Partial<Activity>): Promise<boolean> => {
+    if (localMode) return true;
+    const verdict = await checkBotToken(botAuth, req.headers.authorization, logger, activity);
+    if (verdict.ok) return true;
+    const requestId = requestIdOf(req);
+    if (verdict.status === 503) logger.error({ requestId, reason: verdict.reason }, 'bot request: signing keys unavailable');
+    else logger.warn({ requestId, reason: verdict.reason, remoteAddress: req.socket.remoteAddress }, 'bot request: token refused');
+    if (verdict.status === 401) res.header('WWW-Authenticate', 'Bearer');
+    refuseUnread(req, res, verdict.status === 401 ? 'BOT_UNAUTHORIZED' : 'AUTH_UNAVAILABLE');
+    return false;
+  };
+
+  /**
+   * CloudAdapter writes its own answers: the invoke response, or its error's message as text (401, 500). Its
+   * refusals and failures are turned into our shapes here (the message goes to the log); the rest passes through.
+   */
+  const adapterResponse = (req: Request, res: Response) => {
+    let status = 200;
+    let body: unknown;
+    const facade = {
+      status(code: number) {
+        status = code;
+        return facade;
+      },
+      header(name: string, value: string) {
+        res.header(name, value);
+        return facade;
+      },
+      send(value: unknown) {
+        body = value;
+        return facade;
+      },
+      end() {
+        if (status === 401 || status >= 500) {
+          const requestId = requestIdOf(req);
+          logger[status === 401 ? 'warn' : 'error']({ requestId, status, detail: body }, 'bot request: the adapter refused or failed');
+          const problem = serverProblem(status === 401 ? 'BOT_UNAUTHORIZED' : 'INTERNAL_ERROR', requestId);
+          return sendJson(res, problem.status, problem.body);
+        }
+        res.status(status);
+        if (body) res.send(body);
+        res.end();
+      },
+    };
+    return facade;
   };
 
   server.get('/healthz', async (_req: Request, res: Response) => {
@@ -110,23 +220,29 @@ export function createServer(deps: ServerDeps): Server {
     }
   });
 
-  server.post('/api/messages', localCallersOnly, jsonBody, async (req: Request, res: Response) => {
-    if (!isActivityShaped(req.body)) {
-      sendJson(res, 400, BAD_ACTIVITY);
-      return;
+  server.post('/api/messages', localCallersOnly, async (req: Request, res: Response) => {
+    // Only JSON, and only with a valid token: both decided from the headers, before a byte of the body is read.
+    const type = mediaTypeOf(req);
+    if (type === null || !ACTIVITY_MEDIA_TYPES.includes(type)) {
+      return refuseUnread(req, res, 'UNSUPPORTED_MEDIA_TYPE', { expected: ACTIVITY_MEDIA_TYPES.join(', ') });
     }
-    try {
-      // With MicrosoftAppId set, CloudAdapter validates the Bot Framework JWT and answers 401 itself (R25).
-      await adapter.process(req, res, (context) => bot.run(context));
-    } catch (err) {
-      // Turn errors are handled by adapter.onTurnError; this is a failure around the turn (bad body, adapter bug).
-      logger.error({ err }, 'bot request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+    if (!(await tokenAccepted(req, res))) return;
+    const read = await readJsonBody(req, { maxBytes: MAX_BODY_BYTES, mediaTypes: ACTIVITY_MEDIA_TYPES });
+    if (!read.ok) {
+      if (read.reason === 'tooLarge') return refuseUnread(req, res, 'PAYLOAD_TOO_LARGE', { max: Math.round(MAX_BODY_BYTES / 1024) });
+      if (read.reason === 'mediaType') return refuseUnread(req, res, 'UNSUPPORTED_MEDIA_TYPE', { expected: ACTIVITY_MEDIA_TYPES.join(', ') });
+      return sendJson(res, 400, BAD_ACTIVITY);
     }
+    if (!isActivityShaped(read.value)) return sendJson(res, 400, BAD_ACTIVITY);
+    // Now with the activity: the signing key must be endorsed for its channel and the token name its serviceUrl.
+    if (!(await tokenAccepted(req, res, read.value as Partial<Activity>))) return;
+    req.body = read.value;
+    // CloudAdapter authenticates once more (cheap: the keys are cached) and runs the turn; its console goes to debug.
+    await quietSdkConsole(logger, () => adapter.process(req, adapterResponse(req, res) as unknown as Response, (context) => bot.run(context)));
   });
 
   server.on('after', (req: Request, res: Response, _route: unknown, err?: Error) => {
-    const line = { method: req.method, path: req.path(), status: res.statusCode, ms: Date.now() - req.time() };
+    const line = { requestId: requestIdOf(req), method: req.method, path: req.path(), status: res.statusCode, ms: Date.now() - req.time() };
     if (err || res.statusCode >= 500) logger.warn({ ...line, err }, 'request');
     else logger.debug(line, 'request');
   });

@@ -18,7 +18,9 @@ export interface DealKit {
 }
 
 export async function startDealKit(env: Record<string, string> = {}): Promise<DealKit> {
-  const app = await startTestApp({ env });
+  // The periodic jobs wait a day: on a slow machine a suite outlasts the default minute, and the referral announcer
+  // would post a card between a command and the answer a test reads.
+  const app = await startTestApp({ env: { SWEEP_INTERVAL_SECONDS: '86400', ...env } });
   const { customer, actors } = await seedBasics(app.db.prisma);
   const teams = Object.fromEntries(
     Object.entries(actors).map(([key, a]) => [key, teamsUser(a.name, `aad-${key.toLowerCase()}`)]),

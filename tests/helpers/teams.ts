@@ -176,16 +176,27 @@ export function adaptiveCards(activity: { attachments?: { contentType: string; c
 /** All text of a card (TextBlock texts, fact titles/values, action titles), for language assertions. */
 export function cardText(card: unknown): string {
   const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+  const walk = (node: unknown, markdown = false): void => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, markdown));
     if (typeof node !== 'object' || node === null) return;
+    const isTextBlock = (node as { type?: unknown }).type === 'TextBlock';
+    const isFactSet = (node as { type?: unknown }).type === 'FactSet';
     for (const [k, v] of Object.entries(node)) {
-      if ((k === 'text' || k === 'title' || k === 'value' || k === 'label' || k === 'placeholder') && typeof v === 'string') out.push(v);
-      else walk(v);
+      if ((k === 'text' || k === 'title' || k === 'value' || k === 'label' || k === 'placeholder') && typeof v === 'string') {
+        out.push((isTextBlock && k === 'text') || (markdown && (k === 'title' || k === 'value')) ? unescapeMarkdown(v) : v);
+      } else walk(v, isFactSet && k === 'facts');
     }
   };
   walk(card);
   return out.join('\n');
+}
+
+/**
+ * TextBlock and Fact text is Markdown, with outside text backslash-escaped (cards/markdown.ts); a reader sees it
+ * without the backslashes, as CommonMark removes them before ASCII punctuation.
+ */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 export interface MembersAddedOptions extends CommonOptions {
