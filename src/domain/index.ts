@@ -2,9 +2,15 @@
 export * from './actor';
 export * from './adminRefusals';
 export * from './allowedActions';
+export { COMMAND_NAMES, type Command, type CommandName } from './commandTable';
 export * from './commands';
+export { DEFAULT_DOMAIN_CONFIG, type Context, type DomainConfig } from './context';
+export { createDeal, crossFieldErrors, receiveReferral, type Creation } from './creation';
+export type { Decision, DomainEvent, Effects, EventType } from './decision';
 export * from './deal';
+export * from './expiry';
 export * from './fields';
+export { isRegistrationEligible } from './guards';
 export * from './labels';
 export * from './machine';
 export * from './permissions';

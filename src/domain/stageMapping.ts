@@ -1,4 +1,4 @@
-import type { Command } from './commands';
+import type { Command } from './commandTable';
 import type { DealState } from './deal';
 import { STAGE_LABEL } from './labels';
 import type { Text } from './text';
