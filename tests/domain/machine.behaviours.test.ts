@@ -88,7 +88,7 @@ describe('refusal messages', () => {
     SYSTEM_ONLY: () => refusalOf(run(fixture('newSaDue').deal, { type: 'expire' }, ACTORS.adminGlobal)),
   };
   /** Codes the domain defines for its callers (store, handlers) but never returns itself. */
-  const FOR_CALLERS: RefusalCode[] = ['NOT_FOUND', 'TEAM_EMPTY', 'CONSENT_REQUIRED'];
+  const FOR_CALLERS: RefusalCode[] = ['NOT_FOUND'];
 
   test('every code is either triggered here or explicitly left to callers', () => {
     const all = Object.keys(REFUSAL_MESSAGES).sort();
