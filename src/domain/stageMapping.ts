@@ -1,7 +1,7 @@
 import type { Command } from './commandTable';
 import type { DealState } from './deal';
 import { STAGE_LABEL } from './labels';
-import type { Text } from './text';
+import type { Lang, Text } from './text';
 import { refuse } from './refusals';
 import { fail, ok, type Result } from './result';
 import { STAGE_PERCENT, STAGES_OF, isMandatorySaStage, isOptionalCoSellStage } from './stages';
@@ -19,7 +19,7 @@ const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g
 export function mapStage(value: string | number, type: DealType, customMap: StageMap = {}): Result<Stage> {
   const stages = STAGES_OF[type];
   const percents = [...new Set(stages.filter((s) => s !== 'lost').map((s) => `${STAGE_PERCENT[s]}%`))];
-  const acceptedIn = (lang: 'en' | 'ja') =>
+  const acceptedIn = (lang: Lang) =>
     [...stages.map((s) => STAGE_LABEL[s][lang]), ...Object.keys(customMap), ...percents].join(', ');
   const accepted = (): Text => ({ en: acceptedIn('en'), ja: acceptedIn('ja') });
 
