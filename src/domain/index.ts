@@ -13,6 +13,7 @@ export * from './fields';
 export { isRegistrationEligible } from './guards';
 export * from './labels';
 export * from './machine';
+export * from './normalize';
 export * from './permissions';
 export * from './refusals';
 export * from './result';

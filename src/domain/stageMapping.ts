@@ -1,6 +1,7 @@
 import type { Command } from './commandTable';
 import type { DealState } from './deal';
 import { STAGE_LABEL } from './labels';
+import { foldKey } from './normalize';
 import type { Lang, Text } from './text';
 import { refuse } from './refusals';
 import { fail, ok, type Result } from './result';
@@ -13,9 +14,7 @@ import { type DealType, type Stage } from './vocabulary';
  */
 export type StageMap = Readonly<Record<string, Stage>>;
 
-// Spaces, underscores and hyphens are ignored: "secure_customer_loe", "Secure customer LOE" and 顧客のLOEを確保 match.
-const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
-
+/** Names are compared as keys (foldKey): "secure_customer_loe", "Secure customer LOE" and 顧客のLOEを確保 match. */
 export function mapStage(value: string | number, type: DealType, customMap: StageMap = {}): Result<Stage> {
   const stages = STAGES_OF[type];
   const percents = [...new Set(stages.filter((s) => s !== 'lost').map((s) => `${STAGE_PERCENT[s]}%`))];
@@ -33,13 +32,13 @@ export function mapStage(value: string | number, type: DealType, customMap: Stag
     return stage ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw.trim(), accepted: accepted() }));
   }
 
-  const key = norm(raw);
+  const key = foldKey(raw);
   for (const [name, stage] of Object.entries(customMap)) {
-    if (norm(name) === key) {
+    if (foldKey(name) === key) {
       return stages.includes(stage) ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
     }
   }
-  const standard = stages.find((s) => norm(s) === key || norm(STAGE_LABEL[s].en) === key || norm(STAGE_LABEL[s].ja) === key);
+  const standard = stages.find((s) => foldKey(s) === key || foldKey(STAGE_LABEL[s].en) === key || foldKey(STAGE_LABEL[s].ja) === key);
   return standard ? ok(standard) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
 }
 
