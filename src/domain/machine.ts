@@ -24,6 +24,7 @@ export function guard(deal: DealState, name: CommandName, actor: Actor, ctx: Con
   // R18: anyone in scope could answer the New referral; losing the race is "already accepted by X", not NOT_ON_TEAM.
   const lostReferralRace = access?.code === 'NOT_ON_TEAM' && rule.answersReferral === true && deal.direction === 'inbound';
   if (access && !lostReferralRace) return access;
+  // Past this point `access` is set only for a lost race: the state refusal ("already accepted by X") comes first.
   return rule.guard(deal, actor, ctx, stage) ?? access;
 }
 

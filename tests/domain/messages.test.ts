@@ -14,7 +14,7 @@ const isPlainObject = (v: unknown): v is Table =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const looksLikeText = (v: unknown) => isPlainObject(v) && LANGS.some((lang) => typeof v[lang] === 'string');
 
-const TABLES: [string, Table][] = Object.entries(domain).filter(
+const TABLES: [string, Table][] = Object.entries(domain as Record<string, unknown>).filter(
   (entry): entry is [string, Table] => isPlainObject(entry[1]) && Object.values(entry[1]).some(looksLikeText),
 );
 

@@ -15,7 +15,13 @@ describe('foldText', () => {
 
 describe('foldKey', () => {
   test('spaces, underscores, hyphens, case and width do not matter', () => {
-    const keys = ['secureCustomerLoe', 'Secure customer LOE', 'secure_customer_loe', 'SECURE-CUSTOMER-LOE', 'ｓｅｃｕｒｅ ｃｕｓｔｏｍｅｒ ｌｏｅ'];
+    const keys = [
+      'secureCustomerLoe',
+      'Secure customer LOE',
+      'secure_customer_loe',
+      'SECURE-CUSTOMER-LOE',
+      'ｓｅｃｕｒｅ ｃｕｓｔｏｍｅｒ ｌｏｅ',
+    ];
     expect(new Set(keys.map(foldKey))).toEqual(new Set(['securecustomerloe']));
   });
 
