@@ -75,15 +75,3 @@ export function normalizeCommandText(text: string): string {
     .replace(/[.!?。！？、,]+$/u, '')
     .trim();
 }
-
-/** The command the text names, or undefined. Japanese commands also match without their internal spaces. */
-export function matchCommand(text: string): CommandId | undefined {
-  const typed = normalizeCommandText(text);
-  const compact = typed.replace(/ /g, '');
-  for (const c of COMMANDS) {
-    if (typed === c.en || typed === normalizeCommandText(c.ja) || compact === normalizeCommandText(c.ja).replace(/ /g, '')) {
-      return c.id;
-    }
-  }
-  return undefined;
-}

@@ -12,6 +12,7 @@ import {
   SUBSTATUS_LABEL,
   StatusSchema,
   SubstatusSchema,
+  foldKey as fold,
   refuse,
   stagesNamed,
   type DealFilter,
@@ -32,7 +33,6 @@ import type { Turn } from './turn';
 
 const PAGE_SIZE = 10;
 
-const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
 
 /** Where a list page is: the typed filters, and the keyset cursors of this page and of the pages before it. */
 export const DealListState = z.object({

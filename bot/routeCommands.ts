@@ -2,8 +2,7 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import { t, type Locale } from '../cards/i18n';
 import { messageCard } from '../cards/messageCard';
 import { cardAttachment } from '../cards/render';
-import { adminRefusal, inScope, type LocationRecord } from '../src/domain';
-import { searchKey } from '../src/store/searchKey';
+import { adminRefusal, inScope, searchKey, type LocationRecord } from '../src/domain';
 import type { BotServices } from './botServices';
 import type { Turn } from './turn';
 

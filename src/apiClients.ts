@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DealTypeSchema, STAGE_LABEL, StageSchema, type DealType, type Role, type Stage, type StageMap } from './domain';
+import { DealTypeSchema, STAGE_LABEL, StageSchema, foldKey as norm, type DealType, type Role, type Stage, type StageMap } from './domain';
 
 /**
  * API clients (R1, R4, R22): each CRM integration is an actor with a role, a scope and optionally its own CRM
@@ -28,7 +28,6 @@ export interface ApiClient {
   stageMaps: Record<DealType, StageMap>;
 }
 
-const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
 
 /** A stage named by id ("secureCustomerLoe") or English label ("Secure customer LOE"). */
 const StageNameSchema = z.string().transform((value, ctx) => {

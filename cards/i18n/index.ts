@@ -1,4 +1,5 @@
 // One catalog file per feature and language (cards/i18n/<lang>/<feature>.json); a test checks both languages match.
+import { LANGS, type Lang } from '../../src/domain';
 import enCore from './en/core.json';
 import enDeal from './en/deal.json';
 import jaCore from './ja/core.json';
@@ -15,14 +16,17 @@ import jaAdmin from './ja/admin.json';
 const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin };
 const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin };
 
-/** The two languages of the product. Teams clients in Japan send `ja-JP`; everything else gets English. */
-export type Locale = 'ja' | 'en';
+/**
+ * The two languages of the product: the domain's `Lang`, under the name cards and bot use. Teams clients in Japan
+ * send `ja-JP`; everything else gets English.
+ */
+export type Locale = Lang;
 
 export type MessageKey = keyof typeof en;
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ja };
 
-export const LOCALES: readonly Locale[] = ['ja', 'en'];
+export const LOCALES: readonly Locale[] = LANGS;
 
 /** `ja`, `ja-JP`, `JA_jp` → ja; anything else, or nothing, → en. */
 export function localeOf(activityLocale?: string | null): Locale {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainEvent } from './machine';
+import type { DomainEvent } from './decision';
 import type { AdminRefusal } from './adminRefusals';
 import { normalizeGrant, type RoleGrant, type RoleHolder } from './permissions';
 import type { Person } from './records';

@@ -1,10 +1,10 @@
 import type { Actor } from './actor';
-import { canSee } from './permissions';
-import type { CommandName } from './commands';
+import { COMMAND_NAMES, COMMAND_TABLE, type CommandName } from './commandTable';
+import type { Context } from './context';
 import type { DealState } from './deal';
-import { guard, type Context } from './machine';
+import { guard } from './machine';
+import { canSee } from './permissions';
 import type { Refusal } from './refusals';
-import { OPTIONAL_COSELL_STAGES, nextMandatoryStage } from './stages';
 import type { Stage } from './vocabulary';
 
 /**
@@ -20,58 +20,17 @@ export interface ActionAvailability {
   stages?: Stage[];
 }
 
-/** Actions a person can take by hand, in the order cards show them. `expire` is the sweeper's alone. */
-const BUTTON_ACTIONS: readonly CommandName[] = [
-  'accept',
-  'decline',
-  'completeStage',
-  'setStage',
-  'win',
-  'lose',
-  'edit',
-  'setTeam',
-  'register',
-  'reviewRegistration',
-];
-
-/** Which actions make sense to show at all for the deal's state (others are omitted, not disabled). */
-function relevant(deal: DealState, action: CommandName): boolean {
-  switch (action) {
-    case 'accept':
-    case 'decline':
-      return deal.status === 'New';
-    case 'completeStage':
-      return deal.status === 'Active' && deal.type === 'solutionAssessment';
-    case 'setStage':
-      return deal.status === 'Active' && deal.type === 'coSell';
-    case 'win':
-    case 'lose':
-    case 'edit':
-    case 'setTeam':
-      return deal.status === 'Active';
-    case 'register':
-      return deal.substatus === 'Won';
-    case 'reviewRegistration':
-      return deal.registration?.status === 'PendingReview';
-    default:
-      return false;
-  }
-}
-
+/** The buttons the command table offers for the deal's state, in the table's order. */
 export function allowedActions(deal: DealState, actor: Actor, ctx: Context): ActionAvailability[] {
   if (!canSee(deal, actor)) return [];
   const out: ActionAvailability[] = [];
-  for (const action of BUTTON_ACTIONS) {
-    if (!relevant(deal, action)) continue;
-    if (action === 'completeStage') {
-      const next = nextMandatoryStage(deal.completions.map((c) => c.stage));
-      const refusal = guard(deal, action, actor, ctx, next);
-      out.push({ action, enabled: !refusal, refusal, stages: next ? [next] : [] });
-      continue;
-    }
-    if (action === 'setStage') {
-      const stages = OPTIONAL_COSELL_STAGES.filter((s) => !guard(deal, action, actor, ctx, s));
-      const refusal = stages.length ? null : guard(deal, action, actor, ctx);
+  for (const action of COMMAND_NAMES) {
+    const button = COMMAND_TABLE[action].button;
+    if (!button?.shownWhen(deal)) continue;
+    if (button.stages) {
+      const candidates = button.stages(deal);
+      const stages = candidates.filter((s) => !guard(deal, action, actor, ctx, s));
+      const refusal = stages.length ? null : guard(deal, action, actor, ctx, candidates[0]);
       out.push({ action, enabled: stages.length > 0, refusal, stages });
       continue;
     }

@@ -147,27 +147,3 @@ export const ReviewSchema = z.object({
 export type Review = z.output<typeof ReviewSchema>;
 
 export const EmptySchema = z.object({}).loose();
-
-/** The commands on an existing deal, by name. `create` and `receive` make a deal and are separate functions. */
-export const COMMAND_SCHEMAS = {
-  accept: AcceptSchema,
-  decline: DeclineSchema,
-  expire: EmptySchema,
-  edit: EditSchema,
-  setTeam: SetTeamSchema,
-  completeStage: StageInputSchema,
-  setStage: StageInputSchema,
-  win: EmptySchema,
-  lose: LoseSchema,
-  register: RegisterSchema,
-  reviewRegistration: ReviewSchema,
-} as const;
-
-export type CommandName = keyof typeof COMMAND_SCHEMAS;
-export const COMMAND_NAMES = Object.keys(COMMAND_SCHEMAS) as CommandName[];
-
-/** A command as it arrives from a surface: name + untrusted input. */
-export interface Command {
-  type: CommandName;
-  input?: unknown;
-}

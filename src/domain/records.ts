@@ -1,6 +1,6 @@
 import type { PersonActor } from './actor';
 import type { DealState } from './deal';
-import type { DomainEvent, Effects } from './machine';
+import type { DomainEvent, Effects } from './decision';
 import type { DealType, Direction, Role, Stage, Status, Substatus } from './vocabulary';
 
 /**

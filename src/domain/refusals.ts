@@ -87,15 +87,7 @@ export const REFUSAL_MESSAGES = {
     en: 'The registration was already reviewed ({status}).',
     ja: '登録はすでにレビューされています ({status})。',
   },
-  TEAM_EMPTY: {
-    en: 'The deal needs at least one team member with name, phone and email.',
-    ja: '取引には、名前・電話番号・メールアドレスがそろったチーム メンバーが少なくとも 1 人必要です。',
-  },
   SYSTEM_ONLY: { en: 'This happens automatically; nobody can do it by hand.', ja: 'これは自動的に行われるため、手動では実行できません。' },
-  CONSENT_REQUIRED: {
-    en: 'Tick the consent box before creating the deal.',
-    ja: '取引を作成する前に、同意のチェックボックスをオンにしてください。',
-  },
 } as const satisfies Record<string, Text>;
 
 export type RefusalCode = keyof typeof REFUSAL_MESSAGES;

@@ -1,7 +1,8 @@
-import type { Command } from './commands';
+import type { Command } from './commandTable';
 import type { DealState } from './deal';
 import { STAGE_LABEL } from './labels';
-import type { Text } from './text';
+import { foldKey } from './normalize';
+import type { Lang, Text } from './text';
 import { refuse } from './refusals';
 import { fail, ok, type Result } from './result';
 import { STAGE_PERCENT, STAGES_OF, isMandatorySaStage, isOptionalCoSellStage } from './stages';
@@ -13,13 +14,11 @@ import { type DealType, type Stage } from './vocabulary';
  */
 export type StageMap = Readonly<Record<string, Stage>>;
 
-// Spaces, underscores and hyphens are ignored: "secure_customer_loe", "Secure customer LOE" and 顧客のLOEを確保 match.
-const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
-
+/** Names are compared as keys (foldKey): "secure_customer_loe", "Secure customer LOE" and 顧客のLOEを確保 match. */
 export function mapStage(value: string | number, type: DealType, customMap: StageMap = {}): Result<Stage> {
   const stages = STAGES_OF[type];
   const percents = [...new Set(stages.filter((s) => s !== 'lost').map((s) => `${STAGE_PERCENT[s]}%`))];
-  const acceptedIn = (lang: 'en' | 'ja') =>
+  const acceptedIn = (lang: Lang) =>
     [...stages.map((s) => STAGE_LABEL[s][lang]), ...Object.keys(customMap), ...percents].join(', ');
   const accepted = (): Text => ({ en: acceptedIn('en'), ja: acceptedIn('ja') });
 
@@ -33,13 +32,13 @@ export function mapStage(value: string | number, type: DealType, customMap: Stag
     return stage ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw.trim(), accepted: accepted() }));
   }
 
-  const key = norm(raw);
+  const key = foldKey(raw);
   for (const [name, stage] of Object.entries(customMap)) {
-    if (norm(name) === key) {
+    if (foldKey(name) === key) {
       return stages.includes(stage) ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
     }
   }
-  const standard = stages.find((s) => norm(s) === key || norm(STAGE_LABEL[s].en) === key || norm(STAGE_LABEL[s].ja) === key);
+  const standard = stages.find((s) => foldKey(s) === key || foldKey(STAGE_LABEL[s].en) === key || foldKey(STAGE_LABEL[s].ja) === key);
   return standard ? ok(standard) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
 }
 

@@ -20,8 +20,6 @@ const STATUS_OF: Partial<Record<RefusalCode, number>> = {
   UNKNOWN_FIELD: 422,
   NOTHING_TO_CHANGE: 422,
   STAGE_NOT_FOR_TYPE: 422,
-  TEAM_EMPTY: 422,
-  CONSENT_REQUIRED: 422,
 };
 
 /** State-machine refusals (already accepted, closed, out of order, …) are conflicts with the deal's state: 409. */

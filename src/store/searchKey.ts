@@ -1,12 +1,5 @@
 /**
- * The form customer names are matched in (R6): NFKC (full-width → half-width, compatibility forms), lower case,
- * katakana folded to hiragana, punctuation and spaces collapsed. Stored in Customer.searchName; queries use the same.
+ * The form customer names are stored in (Customer.searchName) and queried with. The rule is the domain's
+ * (src/domain/normalize.ts); this re-export keeps the stores' imports short.
  */
-export function searchKey(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60))
-    .replace(/[\s\u3000・,.、。()（）「」'"-]+/g, ' ')
-    .trim();
-}
+export { searchKey } from '../domain';

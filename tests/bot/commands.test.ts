@@ -1,6 +1,6 @@
-import { matchCommand } from '../../bot/commands';
+import { parseCommand } from '../../bot/commands';
 
-describe('matchCommand', () => {
+describe('parseCommand', () => {
   it.each([
     ['help', 'help'],
     ['HELP', 'help'],
@@ -22,10 +22,23 @@ describe('matchCommand', () => {
     ['パイプライン', 'pipeline'],
     ['ﾊﾟｲﾌﾟﾗｲﾝ', 'pipeline'], // half-width katakana
   ])('%j → %s', (text, id) => {
-    expect(matchCommand(text)).toBe(id);
+    expect(parseCommand(text)).toEqual({ id, args: '' });
   });
 
   it.each(['', 'hello', 'newdeal please', 'help me with a deal', '取引を'])('%j is not a command', (text) => {
-    expect(matchCommand(text)).toBeUndefined();
+    expect(parseCommand(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['deal 42', 'deal', '42'],
+    ['Deal  Contoso Ltd', 'deal', 'Contoso Ltd'], // arguments keep their case
+    ['取引 42', 'deal', '42'],
+    ['deals type:sa stage:collect data', 'deals', 'type:sa stage:collect data'], // the longest command wins
+    ['取引一覧 ステージ:データの収集', 'deals', 'ステージ:データの収集'],
+    ['mine', 'mine', ''],
+    ['remove role ken@contoso.com', 'removeRole', 'ken@contoso.com'],
+    ['role ken@contoso.com admin tokyo', 'role', 'ken@contoso.com admin tokyo'],
+  ])('%j → %s with arguments %j', (text, id, args) => {
+    expect(parseCommand(text)).toEqual({ id, args });
   });
 });

@@ -1,7 +1,9 @@
 /** Specific behaviours of the state machine (SPEC R15–R24) and of its refusals. */
 import {
   COMMAND_NAMES,
+  EXPIRY,
   REFUSAL_MESSAGES,
+  allowedActions,
   createDeal,
   decide,
   enabledActions,
@@ -86,7 +88,7 @@ describe('refusal messages', () => {
     SYSTEM_ONLY: () => refusalOf(run(fixture('newSaDue').deal, { type: 'expire' }, ACTORS.adminGlobal)),
   };
   /** Codes the domain defines for its callers (store, handlers) but never returns itself. */
-  const FOR_CALLERS: RefusalCode[] = ['NOT_FOUND', 'TEAM_EMPTY', 'CONSENT_REQUIRED'];
+  const FOR_CALLERS: RefusalCode[] = ['NOT_FOUND'];
 
   test('every code is either triggered here or explicitly left to callers', () => {
     const all = Object.keys(REFUSAL_MESSAGES).sort();
@@ -277,6 +279,15 @@ describe('incoming referrals (R14–R18)', () => {
     const deal = newReferral();
     const atEnd = ctxAt(new Date(NOW.getTime() + 14 * DAY_MS));
     expect(valueOf(decide(deal, { type: 'expire' }, ACTORS.system, atEnd)).deal.substatus).toBe('Expired');
+  });
+
+  test('the set-based sweep (EXPIRY) writes what deciding expire on one referral writes', () => {
+    const after = ctxAt(new Date(NOW.getTime() + 15 * DAY_MS));
+    const d = valueOf(decide(newReferral(), { type: 'expire' }, ACTORS.system, after));
+    expect({ status: d.deal.status, substatus: d.deal.substatus }).toEqual(EXPIRY.expired);
+    expect(d.events.map((e) => e.type)).toEqual([EXPIRY.event]);
+    expect(d.effects.notifySender).toBe(EXPIRY.notify);
+    expect(newReferral().status).toBe(EXPIRY.dueStatus);
   });
 
   test('nobody but the system expires a referral', () => {
@@ -484,5 +495,23 @@ describe('stages, winning and registration (R20–R23)', () => {
     expect([...COMMAND_NAMES].sort()).toEqual(
       ['accept', 'completeStage', 'decline', 'edit', 'expire', 'lose', 'register', 'reviewRegistration', 'setStage', 'setTeam', 'win'].sort(),
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('buttons', () => {
+  const shown = (name: string, actor: Actor = ACTORS.adminGlobal) => allowedActions(fixture(name).deal, actor, CTX).map((a) => a.action);
+
+  test('cards offer the actions in a fixed order: answer, stages, close, edit, register', () => {
+    expect(shown('newSa')).toEqual(['accept', 'decline']);
+    expect(shown('saAccepted')).toEqual(['completeStage', 'win', 'lose', 'edit', 'setTeam']);
+    expect(shown('coSellAccepted')).toEqual(['setStage', 'win', 'lose', 'edit', 'setTeam']);
+    expect(shown('wonSaPendingReview')).toEqual(['register', 'reviewRegistration']);
+    expect(shown('lostSa')).toEqual([]);
+  });
+
+  test('the sweeper\'s expire is never a button, even for the system on a due referral', () => {
+    expect(shown('newSaDue', ACTORS.system)).not.toContain('expire');
   });
 });

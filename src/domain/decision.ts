@@ -1,0 +1,52 @@
+import type { Actor } from './actor';
+import type { DealState, StageCompletion } from './deal';
+
+/** What a decision is: the deal's next state, the events to record, and what the store must write besides. */
+
+export type EventType =
+  | 'DealCreated'
+  | 'ReferralReceived'
+  | 'ReferralAccepted'
+  | 'ReferralDeclined'
+  | 'ReferralExpired'
+  | 'DealEdited'
+  | 'NoteAdded'
+  | 'TeamChanged'
+  | 'StageCompleted'
+  | 'StageSet'
+  | 'DealWon'
+  | 'DealLost'
+  | 'RegistrationSubmitted'
+  | 'RegistrationReviewed';
+
+export interface DomainEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+/** What the store must write besides the deal's own columns. */
+export interface Effects {
+  newNotes: string[];
+  completion: StageCompletion | null;
+  teamChanged: boolean;
+  registrationChanged: boolean;
+  /** R28: the referral's sender must be told. */
+  notifySender: 'declined' | 'expired' | null;
+}
+
+export interface Decision {
+  deal: DealState;
+  events: DomainEvent[];
+  effects: Effects;
+}
+
+export const noEffects = (): Effects => ({
+  newNotes: [],
+  completion: null,
+  teamChanged: false,
+  registrationChanged: false,
+  notifySender: null,
+});
+
+/** The id recorded as "by whom"; the system acts without one. */
+export const actorId = (actor: Actor): string | null => (actor.kind === 'system' ? null : actor.id);
