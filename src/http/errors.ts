@@ -1,5 +1,5 @@
 import type { Response } from 'restify';
-import { text, type Params, type Refusal, type RefusalCode, type Text } from '../domain';
+import { text, type Lang, type Params, type Refusal, type RefusalCode, type Text } from '../domain';
 import type { ApiError } from './partnerCenterShape';
 
 /**
@@ -95,7 +95,7 @@ export const API_ERRORS = {
 } as const satisfies Record<string, { status: number; message: Text }>;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-export type Lang = 'en' | 'ja';
+export type { Lang } from '../domain';
 
 /** Japanese when the client prefers it (Accept-Language: ja…) over English; English otherwise. */
 export function langOf(acceptLanguage: string | undefined): Lang {
