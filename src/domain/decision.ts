@@ -1,5 +1,6 @@
 import type { Actor } from './actor';
 import type { DealState, StageCompletion } from './deal';
+import type { RefusedChange } from './partnerCenter';
 
 /** What a decision is: the deal's next state, the events to record, and what the store must write besides. */
 
@@ -17,7 +18,8 @@ export type EventType =
   | 'DealWon'
   | 'DealLost'
   | 'RegistrationSubmitted'
-  | 'RegistrationReviewed';
+  | 'RegistrationReviewed'
+  | 'PartnerCenterChangeRefused';
 
 export interface DomainEvent {
   type: EventType;
@@ -32,6 +34,8 @@ export interface Effects {
   registrationChanged: boolean;
   /** R28: the referral's sender must be told. */
   notifySender: 'declined' | 'expired' | null;
+  /** Issue 13: what Partner Center changed that our rules did not apply (shown on the card, kept in the history). */
+  refusedPartnerCenterChanges?: readonly RefusedChange[];
 }
 
 export interface Decision {

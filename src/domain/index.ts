@@ -16,6 +16,7 @@ export { isRegistrationEligible } from './guards';
 export * from './labels';
 export * from './machine';
 export * from './normalize';
+export * from './partnerCenter';
 export * from './permissions';
 export * from './records';
 export * from './refusals';
