@@ -116,6 +116,8 @@ export interface IssueOptions {
   notAfter?: Date;
   /** Reuse a key instead of generating one. */
   key?: KeyObject;
+  /** Authority Information Access "CA Issuers" URL (where a verifier can download the issuer). */
+  caIssuersUrl?: string;
 }
 
 const DAY = 86_400_000;
@@ -134,6 +136,9 @@ export function issueCertificate(opts: IssueOptions): Issued {
     extension('2.5.29.14', false, octets(keyId(publicKey))),
     extension('2.5.29.35', false, seq(tlv(0x80, keyId(opts.issuer ? opts.issuer.cert.publicKey : publicKey)))),
   ];
+  if (opts.caIssuersUrl) {
+    extensions.push(extension('1.3.6.1.5.5.7.1.1', false, seq(seq(oid('1.3.6.1.5.5.7.48.2'), tlv(0x86, Buffer.from(opts.caIssuersUrl, 'ascii'))))));
+  }
   if (opts.altNames?.length) {
     const names = opts.altNames.map((n) => {
       if (isIP(n) === 4) return tlv(0x87, Buffer.from(n.split('.').map(Number)));

@@ -155,9 +155,9 @@ export function createPartnerCenterClient(cfg: PartnerCenterClientConfig): Partn
       const filters: string[] = [];
       if (q.updatedSince) filters.push(`updatedDateTime gt ${q.updatedSince.toISOString()}`);
       if (q.status) filters.push(`status eq '${q.status.replace(/'/g, "''")}'`);
-      const first = new URL(base.href);
-      if (filters.length) first.searchParams.set('$filter', filters.join(' and '));
-      first.searchParams.set('$orderby', 'updatedDateTime');
+      // Written by hand: URLSearchParams would turn the spaces into '+', which OData servers need not read as spaces.
+      const query = [...(filters.length ? [`$filter=${encodeURIComponent(filters.join(' and '))}`] : []), '$orderby=updatedDateTime'];
+      const first = new URL(`${base.href}?${query.join('&')}`);
       let next: URL | null = first;
       const seen = new Set<string>();
       while (next) {
