@@ -1,6 +1,6 @@
 import type { Actor } from './actor';
 import type { DealState, StageCompletion } from './deal';
-import type { RefusedChange } from './partnerCenter';
+import type { RefusalCode } from './refusals';
 
 /** What a decision is: the deal's next state, the events to record, and what the store must write besides. */
 
@@ -24,6 +24,14 @@ export type EventType =
 export interface DomainEvent {
   type: EventType;
   data: Record<string, unknown>;
+}
+
+/** One change Partner Center made that our rules did not apply (issue 13), with the reason a person can read. */
+export interface RefusedChange {
+  field: string;
+  to: unknown;
+  code: RefusalCode;
+  params: Record<string, string | number>;
 }
 
 /** What the store must write besides the deal's own columns. */

@@ -7,7 +7,7 @@ export { COMMAND_NAMES, type Command, type CommandName } from './commandTable';
 export * from './commands';
 export { DEFAULT_DOMAIN_CONFIG, type Context, type DomainConfig } from './context';
 export { createDeal, crossFieldErrors, receiveReferral, type Creation } from './creation';
-export type { Decision, DomainEvent, Effects, EventType } from './decision';
+export type { Decision, DomainEvent, Effects, EventType, RefusedChange } from './decision';
 export * from './customer';
 export * from './deal';
 export * from './expiry';

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Actor, SystemActor } from './actor';
 import type { Context } from './context';
 import type { DealState, TeamMember } from './deal';
-import { noEffects, type DomainEvent } from './decision';
+import { noEffects, type DomainEvent, type RefusedChange } from './decision';
 import { AmountSchema, CurrencySchema, DateSchema } from './fields';
 import { nextMandatoryStage } from './stages';
-import { refuse, type Refusal, type RefusalCode } from './refusals';
+import { refuse, type Refusal } from './refusals';
 import { fail, ok } from './result';
 import type { Transition } from './transitions';
 import { StatusSchema, SubstatusSchema, type Status, type Substatus } from './vocabulary';
@@ -125,14 +125,6 @@ export function partnerCenterChange(base: SyncedFields, theirs: SyncedFields): P
     }
   }
   return change;
-}
-
-/** One change Partner Center made that our rules did not apply, with the reason a person can read. */
-export interface RefusedChange {
-  field: string;
-  to: unknown;
-  code: RefusalCode;
-  params: Record<string, string | number>;
 }
 
 const TERMINAL: readonly Substatus[] = ['Won', 'Lost', 'Declined', 'Expired'];

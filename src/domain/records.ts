@@ -1,7 +1,7 @@
-import type { RefusedChange, SyncBase } from './partnerCenter';
+import type { SyncBase } from './partnerCenter';
 import type { PersonActor } from './actor';
 import type { DealState } from './deal';
-import type { DomainEvent, Effects } from './decision';
+import type { DomainEvent, Effects, RefusedChange } from './decision';
 import type { DealType, Direction, Role, Stage, Status, Substatus } from './vocabulary';
 
 /**
