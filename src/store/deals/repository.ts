@@ -219,6 +219,14 @@ export class DealRepository {
     });
   }
 
+  /** Jobs about a deal that follow no decision (an admin's retry), with what they mean for its sync. */
+  async enqueue(jobs: readonly JobSpec[], dealId: string, sync?: SyncUpdate): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await writeSync(tx, dealId, sync);
+      await writeJobs(tx, jobs);
+    });
+  }
+
   /**
    * R14: stores an incoming referral as New / Received, idempotent on (sender, sender's referral id): a repeat returns
    * the stored deal with `created: false` instead of a duplicate (and writes no follow-ups).
