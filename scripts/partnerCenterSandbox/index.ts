@@ -57,6 +57,8 @@ export interface SandboxOptions {
    * sandbox it starts (RSA key generation is the slow part of starting one).
    */
   freshKeys?: boolean;
+  /** A line per API request answered and per webhook attempt (the standalone sandbox prints them). */
+  log?: (line: string) => void;
 }
 
 interface Pki {
@@ -249,6 +251,7 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
     const answer = (status: number, payload?: unknown, headers?: Record<string, string>) => {
       entry.status = status;
       send(res, status, payload, headers);
+      opts.log?.(`${entry.method} ${decodeURIComponent(entry.path)} -> ${status}`);
     };
     try {
       body = await readBody(req);
@@ -529,12 +532,14 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
         const res = await fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signWebhook(body) }, body, signal: ac.signal });
         await res.arrayBuffer().catch(() => undefined);
         delivery.attempts.push({ status: res.status });
+        opts.log?.(`webhook ${delivery.event.EventName} ${delivery.event.ResourceUri} -> ${res.status} (attempt ${attempt})`);
         if (res.ok) {
           delivery.delivered = true;
           return;
         }
       } catch (err) {
         delivery.attempts.push({ error: String((err as Error).message ?? err) });
+        opts.log?.(`webhook ${delivery.event.EventName} ${delivery.event.ResourceUri} -> ${String((err as Error).message ?? err)} (attempt ${attempt})`);
       } finally {
         clearTimeout(timer);
         aborts.delete(ac);
