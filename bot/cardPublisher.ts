@@ -31,7 +31,7 @@ export class CardPublisher {
   }
 
   private shared(deal: DealRecord, locale: Locale, deciders: string[]): Partial<Activity> {
-    return MessageFactory.attachment(cardAttachment(sharedDealCard(deal, locale, deciders)));
+    return MessageFactory.attachment(cardAttachment(sharedDealCard(deal, locale, deciders, this.services.partnerCenter?.linkOf)));
   }
 
   /** Posts the deal's card into a conversation the bot knows and records the copy. Returns the message id. */

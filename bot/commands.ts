@@ -30,6 +30,8 @@ export const COMMANDS = [
   { id: 'people', en: 'people', ja: 'メンバー', admin: true },
   { id: 'role', en: 'role', ja: '役割', args: true, admin: true },
   { id: 'removeRole', en: 'remove role', ja: '役割を削除', args: true, admin: true },
+  { id: 'pcLocation', en: 'pc location', ja: 'PC場所', args: true, admin: true },
+  { id: 'syncStatus', en: 'sync status', ja: '同期状況', admin: true },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMANDS)[number]['id'];

@@ -167,8 +167,8 @@ export async function showDeal(turn: Turn, services: BotServices, deal: DealReco
   // In a personal chat the card carries the user's own buttons; in shared chats everyone gets their own view by refresh.
   const card =
     (activity.conversation?.conversationType ?? 'personal') === 'personal'
-      ? personalDealCard(deal, turn.actor, turn.locale, ctx, undefined, deciders)
-      : sharedDealCard(deal, turn.locale, deciders);
+      ? personalDealCard(deal, turn.actor, turn.locale, ctx, undefined, deciders, services.partnerCenter?.linkOf)
+      : sharedDealCard(deal, turn.locale, deciders, services.partnerCenter?.linkOf);
   const sent = await turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   if (sent?.id && activity.conversation?.id) await services.publisher.track(deal, activity.conversation.id, sent.id);
 }

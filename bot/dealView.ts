@@ -1,7 +1,7 @@
 import { dealCard, type CardButton, type DealCardOptions, type Notice } from '../cards/dealCard';
 import { t, type Locale } from '../cards/i18n';
 import type { AdaptiveCard } from '../cards/render';
-import { allowedActions, canSee, STAGE_LABEL, type Actor, type CommandName, type Context, type DealRecord } from '../src/domain';
+import { adminRefusal, allowedActions, canSee, STAGE_LABEL, type Actor, type CommandName, type Context, type DealRecord } from '../src/domain';
 
 /**
  * Turns what the state machine allows into the buttons of the deal card. Only actions with a handler registered
@@ -69,6 +69,11 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
 }
 
 /** The card as one actor sees it: their buttons (the invoke answer and personal chats). */
+/** Issue 13: where a referral opens in Partner Center (absent when the sync is off). */
+export type PartnerCenterLinks = ((referralId: string) => string) | undefined;
+
+const linkOf = (deal: DealRecord, links: PartnerCenterLinks) => (deal.partnerCenter?.referralId && links ? links(deal.partnerCenter.referralId) : undefined);
+
 export function personalDealCard(
   deal: DealRecord,
   actor: Actor,
@@ -76,14 +81,19 @@ export function personalDealCard(
   ctx: Context,
   notice?: Notice,
   refreshUserIds?: string[],
+  links?: PartnerCenterLinks,
 ): AdaptiveCard {
   const { buttons, hint, stageChoice } = buttonsFor(deal, actor, locale, ctx);
+  // Issue 13: a push that failed for good can be sent again by an admin.
+  if (deal.partnerCenter?.state === 'failed' && !adminRefusal(actor)) {
+    buttons.push({ title: t(locale, 'sync.action.retry'), verb: 'pc.retry', data: { dealId: deal.id }, group: 'secondary' });
+  }
   const acting = buttons.some((b) => b.verb !== 'deal.history');
   const readOnly = !acting && deal.status !== 'Closed';
   return dealCard(
     deal,
     locale,
-    { buttons, notice, stageChoice, refreshUserIds, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined) },
+    { buttons, notice, stageChoice, refreshUserIds, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined), partnerCenterUrl: linkOf(deal, links) },
     deal.latestNote ?? undefined,
   );
 }
@@ -92,10 +102,10 @@ export function personalDealCard(
  * The card everyone in a shared conversation sees: no one's buttons, but Teams refreshes it into each listed user's
  * own view (refresh.userIds), and anyone else can ask for theirs.
  */
-export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[]): AdaptiveCard {
+export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[], links?: PartnerCenterLinks): AdaptiveCard {
   const buttons: CardButton[] =
     deal.status === 'Closed' && !deal.registration && deal.substatus !== 'Won'
       ? []
       : [{ title: t(locale, 'deal.action.refresh'), verb: 'deal.refresh', data: { dealId: deal.id } }];
-  return dealCard(deal, locale, { buttons, refreshUserIds }, deal.latestNote ?? undefined);
+  return dealCard(deal, locale, { buttons, refreshUserIds, partnerCenterUrl: linkOf(deal, links) }, deal.latestNote ?? undefined);
 }

@@ -5,6 +5,7 @@ import { COMMANDS, type CommandId } from './commands';
 import type { TextHandler } from './handlerTypes';
 import { adminTextHandlers } from './admin/commands';
 import { linkLocation, listRoutes } from './routeCommands';
+import { partnerCenterTextHandlers } from './partnerCenter';
 import { dealTextHandlers } from './dealCommands';
 import { wizardTextHandlers } from './dialogs/wizardCommands';
 
@@ -21,4 +22,5 @@ export const TEXT_HANDLERS: Partial<Record<CommandId, TextHandler>> = {
   ...dealTextHandlers,
   ...wizardTextHandlers,
   ...adminTextHandlers,
+  ...partnerCenterTextHandlers,
 };

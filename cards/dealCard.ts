@@ -12,6 +12,7 @@ import type { DealRecord } from '../src/domain';
 import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import { referralFacts } from './referralFacts';
+import { syncLine } from './syncCards';
 import template from './templates/deal.json';
 
 /** One deal card, used everywhere a deal is shown. The bot decides the buttons; this only draws them. */
@@ -47,6 +48,8 @@ export interface DealCardOptions {
   hint?: string;
   /** refresh.userIds: Teams fetches a personal view (verb `deal.refresh`) for these users (≤ 60). */
   refreshUserIds?: string[];
+  /** Issue 13: where the deal opens in Partner Center (a link button). */
+  partnerCenterUrl?: string;
   /** Co-sell (R21): the stages the user may set, as a drop-down the "Set stage" button submits (input id `stage`). */
   stageChoice?: { label: string; choices: { title: string; value: string }[] };
 }
@@ -111,6 +114,8 @@ function factsOf(deal: DealRecord, locale: Locale) {
   fact('deal.fact.campaignId', deal.campaignId);
   if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(' · '));
   facts.push(...referralFacts(deal, locale)); // R14: expires in N days, requirements, sender's message
+  const sync = syncLine(deal, locale); // issue 13: where the deal stands in Partner Center
+  if (sync) facts.push({ title: t(locale, 'sync.fact'), value: sync });
   if (deal.status === 'Closed') {
     fact('deal.fact.closed', [deal.closedByName, deal.closedAt ? day(deal.closedAt) : null].filter(Boolean).join(', '));
     if (deal.closeMessage) fact('deal.fact.closeMessage', clip(deal.closeMessage, NOTE_PREVIEW_CHARS));
@@ -205,6 +210,10 @@ export function dealCard(deal: DealRecord, locale: Locale, opts: DealCardOptions
       return { ...rest, ...(style !== 'default' ? { style } : {}), ...(isEnabled === false ? { isEnabled } : {}) };
     });
     if (card.actions.length === 0) delete card.actions;
+  }
+  if (opts.partnerCenterUrl) {
+    const open = { type: 'Action.OpenUrl', title: t(locale, 'sync.action.open'), url: opts.partnerCenterUrl };
+    card.actions = [...((card.actions as unknown[] | undefined) ?? []), open];
   }
   if (opts.refreshUserIds?.length) {
     card.refresh = {

@@ -5,6 +5,7 @@ import type { BotServices } from '../bot/botServices';
 import { CardPublisher } from '../bot/cardPublisher';
 import { CosellBot } from '../bot/cosellBot';
 import { registerTeamsListeners } from '../bot/listeners';
+import { registerPartnerCenterListeners } from '../bot/partnerCenter';
 import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): App {
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
   registerTeamsListeners(botServices);
+  registerPartnerCenterListeners(botServices);
   const bot = new CosellBot(botServices);
   const oldestPendingAt = async () => (await services.jobStore.counts([JOB.pushToPartnerCenter])).oldestPendingAt;
   const pc = services.partnerCenter;

@@ -21,7 +21,7 @@ export function contextOf(action: CardAction, expectedVersion?: number): Context
 
 /** The deal as the clicking user sees it now, with an optional notice on top. */
 export function currentCard(action: CardAction, deal: DealRecord, notice?: Notice): AdaptiveCard {
-  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice);
+  return personalDealCard(deal, action.turn.actor, action.turn.locale, contextOf(action), notice, undefined, action.services.partnerCenter?.linkOf);
 }
 
 /** The posted copy this click came from (its card is answered in the invoke response, not updated by a job). */

@@ -3,6 +3,7 @@ import { dealWorkVerbs } from './dealWorkActions';
 import { dealListVerbs } from '../dealCommands';
 import { referralVerbs } from './referralActions';
 import { adminVerbs } from '../admin/verbs';
+import { partnerCenterVerbs } from '../partnerCenter';
 import type { CardActionHandler } from '../handlerTypes';
 
 /**
@@ -15,4 +16,5 @@ export const CARD_VERBS: Readonly<Record<string, CardActionHandler>> = {
   ...dealListVerbs,
   ...referralVerbs,
   ...adminVerbs,
+  ...partnerCenterVerbs,
 };

@@ -54,7 +54,7 @@ async function postDealCard(ctx: StepContext, deal: DealRecord): Promise<void> {
   const { context, actor, locale, today } = ctx.turn;
   const domainCtx = { now: new Date(), today, config: ctx.services.domain };
   const notice = { kind: 'good' as const, text: t(locale, 'wizard.created.notice') };
-  const card = personalDealCard(deal, actor, locale, domainCtx, notice, await ctx.services.publisher.deciders(deal));
+  const card = personalDealCard(deal, actor, locale, domainCtx, notice, await ctx.services.publisher.deciders(deal), ctx.services.partnerCenter?.linkOf);
   const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   // Recorded as a posted copy: later changes to the deal update this message too.
   await ctx.services.publisher.track(deal, context.activity.conversation.id, sent?.id ?? '');

@@ -12,9 +12,11 @@ import enWelcome from './en/welcome.json';
 import jaWelcome from './ja/welcome.json';
 import enAdmin from './en/admin.json';
 import jaAdmin from './ja/admin.json';
+import enSync from './en/sync.json';
+import jaSync from './ja/sync.json';
 
-const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin };
-const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin };
+const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync };
+const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync };
 
 /**
  * The two languages of the product: the domain's `Lang`, under the name cards and bot use. Teams clients in Japan

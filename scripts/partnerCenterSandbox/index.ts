@@ -205,7 +205,8 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
       res.writeHead(200, { 'Content-Type': 'application/pkix-cert', 'Content-Length': signer.certDer.length });
       res.end(signer.certDer);
     } else {
-      res.writeHead(404).end();
+      res.statusCode = 404;
+      res.end();
     }
   });
   await listen(api, opts.port ?? 0, host);

@@ -169,7 +169,7 @@ export class PartnerCenterSync {
    * their referral is read and applied (their changes win where our rules allow), and the job runs again at once to
    * decide ours against it.
    */
-  async push(dealId: string): Promise<'sent' | 'created' | 'nothing'> {
+  async push(dealId: string, round = 1): Promise<'sent' | 'created' | 'nothing'> {
     const linked = await this.store.byDealId(dealId);
     if (!linked) return 'nothing';
     const { deal, link } = linked;
@@ -205,15 +205,21 @@ export class PartnerCenterSync {
         { referralId: link.referralId, engagementId: updated.engagementId ?? link.engagementId, eTag: updated.eTag ?? null, updatedAt: new Date(updated.updatedDateTime), base: { theirs, ours } },
       );
       // Partner Center's newer version was applied while we sent ours: decide again on what is there now.
-      if (!ok) throw new RetryAfter(0, 'the referral changed while it was sent');
+      if (!ok) return this.again(dealId, round, 'the referral changed while it was sent');
       return 'sent';
     } catch (err) {
       if (err instanceof PartnerCenterError && err.kind === 'stale') {
         await this.apply(PcReferralSchema.parse(await this.client.get(link.referralId)));
-        throw new RetryAfter(0, 'Partner Center had a newer version (412): applied it, deciding ours again');
+        return this.again(dealId, round, 'Partner Center had a newer version (412)');
       }
       throw err;
     }
+  }
+
+  /** Their newer version was applied: ours is decided again at once (a few rounds; a busy referral waits for the job's retry). */
+  private again(dealId: string, round: number, why: string): Promise<'sent' | 'created' | 'nothing'> {
+    if (round >= 3) throw new RetryAfter(0, `${why}; trying again later`);
+    return this.push(dealId, round + 1);
   }
 
   /** A card shows a failed sync; when that changes, the posted copies follow. */
