@@ -81,6 +81,7 @@ export function unmappedCard(
     text: t(locale, 'sync.unmapped.text', { name: referral.name, target: referral.targetId }),
     notice,
     chooseLabel: t(locale, 'sync.unmapped.choose'),
+    chooseError: t(locale, 'sync.unmapped.chooseError'),
     firstChoice: choices[0]?.value ?? '',
     choices,
     actions: choices.length ? [{ title: t(locale, 'sync.unmapped.map'), verb: 'pc.mapLocation', data: { referralId: referral.id, pcLocationId: referral.targetId } }] : [],

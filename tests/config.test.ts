@@ -33,6 +33,11 @@ describe('loadConfig', () => {
       COSELL_SOLUTIONS: ['Azure Migration', 'Data and AI', 'Microsoft 365 Copilot', 'Security', 'Dynamics 365', 'Azure Virtual Desktop'],
       PUBLIC_BASE_URL: undefined,
       API_CLIENTS: [],
+      // Issue 13: no Partner Center sign-in configured = no sync; these only say where it would go.
+      PARTNER_CENTER_API_URL: 'https://api.partner.microsoft.com/v1.0/engagements/referrals',
+      PARTNER_CENTER_POLL_SECONDS: 300,
+      PARTNER_CENTER_CERT_HOSTS: ['3psostorageacct.blob.core.windows.net'],
+      PARTNER_CENTER_REFERRAL_LINK: 'https://partner.microsoft.com/dashboard/v2/referrals/{id}',
     });
     expect(isLocalMode(c)).toBe(true);
   });

@@ -246,6 +246,33 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
           },
         },
       },
+      '/api/partner-center/events': {
+        post: {
+          operationId: 'partnerCenterWebhook',
+          summary: 'Partner Center webhooks (referral-created, referral-updated, …), signed by Microsoft (issue 13).',
+          description:
+            'The signature (Authorization: Signature …, X-MS-Certificate-Url on an allowed host, rsa-sha256 over the raw body, certificate of Microsoft Corporation chaining to a trusted root) is checked before anything is read. The referral named by ResourceUri is then read from PARTNER_CENTER_API_URL and applied by a job.',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['EventName', 'ResourceUri'], properties: { EventName: { type: 'string' }, ResourceUri: { type: 'string' }, ResourceName: { type: 'string' }, AuditUri: { type: 'string', nullable: true }, ResourceChangeUtcDate: { type: 'string' } } } } } },
+          responses: {
+            '202': { description: 'Verified; the referral will be read and applied.' },
+            '401': { description: 'Missing or bad signature: nothing was read.', content: json('ServerError') },
+            '404': { description: 'The Partner Center sync is not configured.', content: json('ServerError') },
+            '413': { description: 'Body larger than 64 KB.', content: json('ServerError') },
+          },
+        },
+      },
+      '/api/partner-center/status': {
+        get: {
+          operationId: 'partnerCenterStatus',
+          summary: 'How the Partner Center sync stands: changes waiting, failed pushes, last poll and webhook, referrals waiting for a location mapping.',
+          security: [{ apiClient: [] }],
+          responses: {
+            '200': { description: 'The sync state (`configured: false` when no Partner Center sign-in is configured).' },
+            '401': { description: 'No or unknown API client token.', content: json('ServerError') },
+            '403': { description: 'The API client is not an admin.', content: json('ServerError') },
+          },
+        },
+      },
       '/api/messages': {
         post: {
           operationId: 'botMessages',
