@@ -16,6 +16,7 @@ import { MAX_BODY_BYTES, createServer, trackInflight } from './http/server';
 import type { Logger } from './log';
 import { ExpirySweeper } from './services/expirySweeper';
 import { loadLocationsFile } from './services/locationsFile';
+import type { Resolve } from './services/callbackTarget';
 import { createServices } from './services/services';
 import { analyze, type Database } from './store/database';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   logger: Logger;
   /** How long close() waits for requests in flight before cutting connections (default 10 s). */
   drainTimeoutMs?: number;
+  /** DNS for sender callbacks (tests give their own; default: the system resolver). */
+  resolve?: Resolve;
 }
 
 export interface App {
@@ -86,7 +89,7 @@ export function createApp(deps: AppDeps): App {
   // The server checks tokens with the adapter's own authentication before it reads a body (issue 15).
   const botAuth = createBotAuthentication(config);
   const adapter = createAdapter(config, logger, botAuth);
-  const services = createServices(config, deps.db, logger);
+  const services = createServices(config, deps.db, logger, { resolve: deps.resolve });
   const messenger = new Messenger(adapter, services.conversations, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps): App {
   const bot = new CosellBot(botServices);
   const server = createServer({ config, logger, adapter, botAuth, bot, health: services.health });
   const sweeper = new ExpirySweeper(services.commands, config.REFERRAL_REMINDER_DAYS, logger);
-  registerReferralRoutes(server, { config, logger, commands: services.commands });
+  registerReferralRoutes(server, { config, logger, commands: services.commands, resolve: deps.resolve });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
   registerDealsApi(server, {
     logger,

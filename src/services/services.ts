@@ -22,6 +22,8 @@ import { RouteStore } from '../store/routes';
 import { DealCommands, type CommitListener } from './dealCommands';
 import { DealQueries } from './dealQueries';
 import { JobWorker } from './jobWorker';
+import { referralSendersOf } from '../referralSenders';
+import type { Resolve } from './callbackTarget';
 import { Outbox } from './outbox';
 
 /**
@@ -74,12 +76,23 @@ export function createDealCommands(db: Pick<Database, 'prisma'>, domain: DomainC
 
 const NOTHING_TO_WAKE: CommitListener = { jobs: () => undefined, notifications: () => undefined };
 
-export function createServices(config: Config, db: Database, logger: Logger): Services {
+export function createServices(config: Config, db: Database, logger: Logger, opts: { resolve?: Resolve } = {}): Services {
   const { prisma } = db;
   const domain = domainConfigOf(config);
   const jobStore = new JobStore(prisma);
   const jobs = new JobWorker(jobStore, logger);
-  const outbox = new Outbox(new NotificationStore(prisma), logger, { baseDelayMs: config.NOTIFY_RETRY_SECONDS * 1000 });
+  const senders = referralSendersOf(config);
+  const outbox = new Outbox(
+    new NotificationStore(prisma),
+    logger,
+    {
+      allowPrivate: config.CALLBACK_ALLOW_PRIVATE,
+      // A sender no longer configured gets no callbacks; its host list is read again at every attempt.
+      senderNamed: (account) => senders.find((s) => s.name === account) ?? null,
+      resolve: opts.resolve,
+    },
+    { baseDelayMs: config.NOTIFY_RETRY_SECONDS * 1000 },
+  );
   const commands = createDealCommands(db, domain, { jobs: () => jobs.kick(), notifications: () => outbox.kick() });
   return {
     config,

@@ -250,6 +250,7 @@ export class DealRepository {
             senderKey: referral.sender.key,
             senderReferralId: referral.sender.referralId,
             senderCallbackUrl: referral.sender.callbackUrl ?? null,
+            senderAccount: referral.sender.account,
             inviteNotes: referral.inviteNotes ?? null,
             createdAt: referral.deal.createdAt,
             receivedAt: ctx.now,
