@@ -3,6 +3,7 @@ import { DEFAULT_DOMAIN_CONFIG, type DomainConfig } from '../domain';
 import type { Logger } from '../log';
 import { AdminStore } from '../store/admin';
 import { Bootstrap } from '../store/bootstrap';
+import { TenantStore } from '../store/tenant';
 import { PrismaStorage } from '../store/botStorage';
 
 /** The wizard's state store says so when another click saved first (its eTag no longer matches). */
@@ -44,6 +45,8 @@ export interface Services {
   admin: AdminStore;
   /** The first admin of a fresh install (BOOTSTRAP_ADMINS or the first-contact offer). */
   bootstrap: Bootstrap;
+  /** The tenant recorded for the first admin (used when ALLOWED_TENANTS and MicrosoftAppTenantId are unset). */
+  tenant: TenantStore;
   /** The customer directory (R6). */
   customers: CustomerDirectory;
   /** Posted copies of deal cards and the version each shows. */
@@ -103,6 +106,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     people: new PeopleStore(prisma),
     admin: new AdminStore(prisma),
     bootstrap: new Bootstrap(prisma, config, logger),
+    tenant: new TenantStore(prisma),
     customers: new CustomerDirectory(prisma),
     cardPosts: new CardPostStore(prisma),
     conversations: new ConversationStore(prisma),
