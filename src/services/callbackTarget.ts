@@ -25,7 +25,9 @@ export const systemResolve: Resolve = async (hostname) => {
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-const blocked = new BlockList();
+// Two lists: a BlockList also matches IPv4 addresses against IPv6 rules (as if mapped), so ::/96 would block all IPv4.
+const blockedV4 = new BlockList();
+const blockedV6 = new BlockList();
 const V4: [string, number][] = [
   ['0.0.0.0', 8], // "this network", unspecified
   ['10.0.0.0', 8], // private
@@ -59,17 +61,17 @@ const V6: [string, number][] = [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ];
-for (const [net, prefix] of V4) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of V6) blocked.addSubnet(net, prefix, 'ipv6');
+for (const [net, prefix] of V4) blockedV4.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of V6) blockedV6.addSubnet(net, prefix, 'ipv6');
 // Azure's platform endpoint (wire server, DNS, DHCP): a public-looking address that answers only inside Azure.
-blocked.addAddress('168.63.129.16', 'ipv4');
+blockedV4.addAddress('168.63.129.16', 'ipv4');
 
 /** Whether a callback may connect to this IP address (false for anything that is not a public unicast address). */
 export function isPublicAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(bare);
   if (family === 0) return false;
-  return !blocked.check(bare, family === 6 ? 'ipv6' : 'ipv4');
+  return family === 6 ? !blockedV6.check(bare, 'ipv6') : !blockedV4.check(bare, 'ipv4');
 }
 
 export type TargetRefusal =
