@@ -11,10 +11,12 @@ import { isLocalMode, type Config } from './config';
 import { registerDealsApi } from './http/deals';
 import { registerNotificationRoutes } from './http/notifications';
 import { registerOpenApi } from './http/openapi';
+import { registerPartnerCenterRoutes } from './http/partnerCenter';
 import { registerReferralRoutes } from './http/referrals';
 import { MAX_BODY_BYTES, createServer, trackInflight } from './http/server';
 import type { Logger } from './log';
 import { ExpirySweeper } from './services/expirySweeper';
+import { JOB } from './services/followUps';
 import { loadLocationsFile } from './services/locationsFile';
 import type { Resolve } from './services/callbackTarget';
 import { createServices } from './services/services';
@@ -95,7 +97,21 @@ export function createApp(deps: AppDeps): App {
   // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
   registerTeamsListeners(botServices);
   const bot = new CosellBot(botServices);
-  const server = createServer({ config, logger, adapter, botAuth, bot, health: services.health });
+  const oldestPendingAt = async () => (await services.jobStore.counts([JOB.pushToPartnerCenter])).oldestPendingAt;
+  const pc = services.partnerCenter;
+  const health = {
+    ...services.health,
+    ...(pc
+      ? {
+          partnerCenter: async () => {
+            const o = await pc.store.overview(await oldestPendingAt());
+            const state = o.failed.length || o.lastPollError ? 'degraded' : 'ok';
+            return { state, pending: o.pending, failed: o.failed.length, lastPollAt: o.lastPollAt, lastPollError: o.lastPollError, lastWebhookAt: o.lastWebhookAt };
+          },
+        }
+      : {}),
+  };
+  const server = createServer({ config, logger, adapter, botAuth, bot, health });
   const sweeper = new ExpirySweeper(services.commands, config.REFERRAL_REMINDER_DAYS, logger);
   registerReferralRoutes(server, { config, logger, commands: services.commands, resolve: deps.resolve });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
@@ -108,6 +124,7 @@ export function createApp(deps: AppDeps): App {
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
   registerOpenApi(server, { publicBaseUrl: config.PUBLIC_BASE_URL });
+  registerPartnerCenterRoutes(server, { logger, partnerCenter: pc, apiClients: config.API_CLIENTS, oldestPendingAt });
   const http = server.server;
   const inflight = trackInflight(http);
   let closing: Promise<void> | undefined;
@@ -131,6 +148,8 @@ export function createApp(deps: AppDeps): App {
           services.outbox.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           // Also runs at once: jobs a crash or another instance left behind are picked up on start.
           services.jobs.start(config.JOB_POLL_SECONDS * 1000);
+          // Issue 13: one poll chain across instances (a job); started here unless one is waiting already.
+          pc?.sync.startPolling(async () => (await services.jobStore.counts([JOB.pollPartnerCenter])).pending > 0).catch((err: unknown) => logger.error({ err }, 'Partner Center poll could not be scheduled'));
           if (deps.db.kind === 'pglite') {
             // PGlite has no autovacuum; PostgreSQL keeps its own statistics fresh.
             analyzeTimer = setInterval(() => {

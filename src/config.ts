@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiClientsSchema } from './apiClients';
 import { ReferralSendersSchema } from './referralSenders';
+import { isPartnerCenterAuthConfigured, partnerCenterAuthProblems } from './services/partnerCenter/auth';
 
 /**
  * The environment, validated once at start-up. Every variable is listed in VARIABLES with its default and meaning,
@@ -55,6 +56,10 @@ const reminderDays = z
 
 /** R10: the partner's solution list offered for co-sell deals (configurable with COSELL_SOLUTIONS). */
 const DEFAULT_COSELL_SOLUTIONS = 'Azure Migration,Data and AI,Microsoft 365 Copilot,Security,Dynamics 365,Azure Virtual Desktop';
+
+export const DEFAULT_PARTNER_CENTER_API_URL = 'https://api.partner.microsoft.com/v1.0/engagements/referrals';
+/** Where a person opens a referral in Partner Center (the card's link). */
+const DEFAULT_PARTNER_CENTER_LINK = 'https://partner.microsoft.com/dashboard/v2/referrals/{id}';
 
 export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 
@@ -137,9 +142,21 @@ export const configSchema = z
         .optional(),
     ),
     API_CLIENTS: withDefault(ApiClientsSchema, ''),
+    PARTNER_CENTER_API_URL: withDefault(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')), DEFAULT_PARTNER_CENTER_API_URL),
+    PARTNER_CENTER_TOKEN: optionalText,
+    PARTNER_CENTER_CLIENT_ID: optionalText,
+    PARTNER_CENTER_TENANT_ID: optionalText,
+    PARTNER_CENTER_CLIENT_SECRET: optionalText,
+    PARTNER_CENTER_CLIENT_CERT_FILE: optionalText,
+    PARTNER_CENTER_AUTHORITY_HOST: optionalText,
+    PARTNER_CENTER_POLL_SECONDS: withDefault(integer(10, 86_400), '300'),
+    PARTNER_CENTER_CERT_HOSTS: withDefault(commaList, '3psostorageacct.blob.core.windows.net'),
+    PARTNER_CENTER_WEBHOOK_CA_FILE: optionalText,
+    PARTNER_CENTER_REFERRAL_LINK: withDefault(z.string().trim().regex(/^https:\/\/[^\s]*\{id\}/, 'must be an https URL containing {id}'), DEFAULT_PARTNER_CENTER_LINK),
   })
   .superRefine((c, ctx) => {
     for (const p of credentialProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
+    for (const p of partnerCenterAuthProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -239,7 +256,25 @@ const VARIABLES: readonly ConfigVariable[] = [
       'Clients of the deals API (/api/deals), `;`-separated, each `name:role:scope:tokenSha256[:stageMapFile]` — role `admin` or `user`, scope `global` or location ids joined by `|`, the hex SHA-256 of the bearer token, and optionally a JSON file mapping the client’s CRM stage names to standard stages. Empty = deals API disabled (401).',
     secret: true,
   },
+  {
+    name: 'PARTNER_CENTER_API_URL',
+    default: DEFAULT_PARTNER_CENTER_API_URL,
+    description: 'Partner Center Referrals API (issue 13). The sync is on when PARTNER_CENTER_TOKEN or PARTNER_CENTER_CLIENT_ID is set; otherwise referrals come only through /api/referrals and nothing is sent to Partner Center.',
+  },
+  { name: 'PARTNER_CENTER_TOKEN', default: undefined, description: 'A static bearer token for Partner Center (sandboxes and tests); replaces the Entra ID sign-in.', secret: true },
+  { name: 'PARTNER_CENTER_CLIENT_ID', default: undefined, description: 'Entra ID app (client) id that signs in to Partner Center with client credentials.' },
+  { name: 'PARTNER_CENTER_TENANT_ID', default: undefined, description: 'Tenant of that app; required with PARTNER_CENTER_CLIENT_ID.' },
+  { name: 'PARTNER_CENTER_CLIENT_SECRET', default: undefined, description: 'Client secret of that app (or PARTNER_CENTER_CLIENT_CERT_FILE).', secret: true },
+  { name: 'PARTNER_CENTER_CLIENT_CERT_FILE', default: undefined, description: 'PEM file with the private key and certificate of that app (instead of a secret).' },
+  { name: 'PARTNER_CENTER_AUTHORITY_HOST', default: undefined, description: 'Entra ID authority host for sovereign clouds (default https://login.microsoftonline.com).' },
+  { name: 'PARTNER_CENTER_POLL_SECONDS', default: '300', description: 'How often the sync asks Partner Center for every referral changed since the last poll (catches missed webhooks).' },
+  { name: 'PARTNER_CENTER_CERT_HOSTS', default: '3psostorageacct.blob.core.windows.net', description: 'Comma list of hosts a webhook signing certificate may be downloaded from.' },
+  { name: 'PARTNER_CENTER_WEBHOOK_CA_FILE', default: undefined, description: 'PEM of the root certificates webhook signatures must chain to, instead of the system roots (sandboxes, tests).' },
+  { name: 'PARTNER_CENTER_REFERRAL_LINK', default: DEFAULT_PARTNER_CENTER_LINK, description: 'Link a card shows to open the referral in Partner Center; `{id}` is the referral id.' },
 ];
+
+/** Issue 13: the Partner Center sync is on when a way to sign in to Partner Center is configured. */
+export const isPartnerCenterSyncOn = (config: Config): boolean => isPartnerCenterAuthConfigured(config);
 
 /** Every variable with its default and meaning, in the order the README documents them. */
 export function describeConfig(): readonly ConfigVariable[] {

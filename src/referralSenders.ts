@@ -38,6 +38,7 @@ function parseSender(entry: string): ReferralSender {
   if (rest.length) throw new Error(`${name}: too many ":"-separated parts (name:organizationId:tokenSha256:callbackHosts)`);
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new Error(`"${name}": a sender name is 1–64 letters, digits, ".", "_" or "-"`);
   if (name.toLowerCase() === LEGACY_SENDER) throw new Error(`${name}: the name "${LEGACY_SENDER}" is reserved for REFERRALS_API_TOKEN`);
+  if (name.toLowerCase() === 'partner-center') throw new Error(`${name}: the name "partner-center" is reserved for the Partner Center sync`);
   if (!/^[^\s:;]{1,100}$/.test(organizationId)) throw new Error(`${name}: an organisation id is required (1–100 characters)`);
   if (!/^[0-9a-fA-F]{64}$/.test(hash)) throw new Error(`${name}: the token must be given as its 64-hex-digit SHA-256`);
   const callbackHosts = hosts

@@ -49,7 +49,7 @@ export const adminOk = <T>(value: T): AdminResult<T> => ({ ok: true, value });
 export const adminFailed = <T = never>(failure: AdminFailure): AdminResult<T> => ({ ok: false, failure });
 export const adminRefused = <T = never>(refusal: AdminRefusal): AdminResult<T> => adminFailed<T>({ kind: 'refused', refusal });
 
-export type AdminEventType = 'LocationAdded' | 'LocationRenamed' | 'LocationRemoved' | 'RoleChanged' | 'AdminBootstrapped';
+export type AdminEventType = 'LocationAdded' | 'LocationRenamed' | 'LocationRemoved' | 'RoleChanged' | 'AdminBootstrapped' | 'PartnerCenterLocationMapped';
 
 /** Audit rows share the deal events' table and writer; the deal machine's event union does not list these. */
 export function adminEvent(type: AdminEventType, data: Record<string, unknown>): DomainEvent {

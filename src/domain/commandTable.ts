@@ -14,6 +14,7 @@ import type { DealState } from './deal';
 import * as guards from './guards';
 import { OPTIONAL_COSELL_STAGES, nextMandatoryStage } from './stages';
 import * as transitions from './transitions';
+import { PartnerCenterChangeSchema, applyPartnerCenterUpdate } from './partnerCenter';
 import type { Refusal } from './refusals';
 import type { Stage } from './vocabulary';
 
@@ -61,6 +62,8 @@ export const COMMAND_TABLE = {
     apply: transitions.applyDecline,
     button: { shownWhen: (deal) => deal.status === 'New' },
   }),
+  // Partner Center's changes (issue 13): the sync's alone, never a button.
+  partnerCenterUpdate: rule({ schema: PartnerCenterChangeSchema, guard: guards.partnerCenterOnly, apply: applyPartnerCenterUpdate }),
   // The sweeper's alone: never a button.
   expire: rule({ schema: EmptySchema, guard: guards.expiryDue, apply: transitions.applyExpire }),
   completeStage: rule({

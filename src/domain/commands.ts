@@ -78,6 +78,8 @@ export const ReceiveReferralSchema = z.object({
   assessmentType: optionalText(100),
   solutions: z.array(SolutionSchema).max(20, { error: 'tooMany' }).default([]),
   createdAt: z.date(),
+  /** Partner Center's own expiry (issue 13): wins over the configured response window. */
+  expiresAt: z.date().optional(),
 });
 export type ReceiveReferral = z.output<typeof ReceiveReferralSchema>;
 

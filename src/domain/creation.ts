@@ -123,7 +123,7 @@ export function receiveReferral(rawInput: unknown, ctx: Context): Result<{ deal:
     errors.push(fieldError('assessmentType', 'invalidChoice'));
   }
   if (errors.length) return fail(refuse('INVALID_INPUT', {}, errors));
-  const expiresAt = new Date(input.createdAt.getTime() + ctx.config.responseDays * 86_400_000);
+  const expiresAt = input.expiresAt ?? new Date(input.createdAt.getTime() + ctx.config.responseDays * 86_400_000);
   const deal: DealState = {
     id: '',
     direction: 'inbound',

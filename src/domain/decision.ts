@@ -1,5 +1,6 @@
 import type { Actor } from './actor';
 import type { DealState, StageCompletion } from './deal';
+import type { RefusalCode } from './refusals';
 
 /** What a decision is: the deal's next state, the events to record, and what the store must write besides. */
 
@@ -17,11 +18,20 @@ export type EventType =
   | 'DealWon'
   | 'DealLost'
   | 'RegistrationSubmitted'
-  | 'RegistrationReviewed';
+  | 'RegistrationReviewed'
+  | 'PartnerCenterChangeRefused';
 
 export interface DomainEvent {
   type: EventType;
   data: Record<string, unknown>;
+}
+
+/** One change Partner Center made that our rules did not apply (issue 13), with the reason a person can read. */
+export interface RefusedChange {
+  field: string;
+  to: unknown;
+  code: RefusalCode;
+  params: Record<string, string | number>;
 }
 
 /** What the store must write besides the deal's own columns. */
@@ -32,6 +42,8 @@ export interface Effects {
   registrationChanged: boolean;
   /** R28: the referral's sender must be told. */
   notifySender: 'declined' | 'expired' | null;
+  /** Issue 13: what Partner Center changed that our rules did not apply (shown on the card, kept in the history). */
+  refusedPartnerCenterChanges?: readonly RefusedChange[];
 }
 
 export interface Decision {

@@ -63,6 +63,9 @@ export const expiryDue: Guard = (deal, actor, ctx) => {
   return null;
 };
 
+/** partnerCenterUpdate: only the Partner Center sync reports Partner Center's changes. */
+export const partnerCenterOnly: Guard = (_deal, actor) => (actor.kind === 'system' && actor.name === 'Partner Center' ? null : refuse('SYSTEM_ONLY'));
+
 /** edit, setTeam (R19), lose (R20, R21): any active deal. */
 export const dealActive: Guard = (deal) => activeRefusal(deal);
 

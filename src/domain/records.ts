@@ -1,6 +1,7 @@
+import type { SyncBase } from './partnerCenter';
 import type { PersonActor } from './actor';
 import type { DealState } from './deal';
-import type { DomainEvent, Effects } from './decision';
+import type { DomainEvent, Effects, RefusedChange } from './decision';
 import type { DealType, Direction, Role, Stage, Status, Substatus } from './vocabulary';
 
 /**
@@ -60,6 +61,38 @@ export interface DealRecord extends DealState {
   updatedAt: Date;
   receivedAt: Date | null;
   remindersSent: number[];
+  /** Issue 13: the deal's Partner Center referral and how its sync stands (null: sync never touched it). */
+  partnerCenter: PartnerCenterStatus | null;
+}
+
+export const SYNC_STATES = ['pending', 'synced', 'failed', 'conflict'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
+
+/** Something about the sync a person must know, shown on the card in the reader's language. */
+export interface SyncNotice {
+  /** refused: Partner Center changed what our rules keep; failed: our change could not be sent; superseded: Partner
+   * Center changed the referral first and our change no longer applies. */
+  code: 'refused' | 'failed' | 'superseded';
+  refused?: readonly RefusedChange[];
+  /** failed: the category of the last error (never the remote's text). */
+  reason?: string;
+  /** superseded: whose change it was. */
+  by?: string;
+  at: string;
+}
+
+/** What a change writes about the deal's sync, in the change's transaction (undefined: left as it is). */
+export interface SyncUpdate {
+  link?: Partial<PartnerCenterLink>;
+  state?: SyncState | null;
+  notice?: SyncNotice | null;
+}
+
+export interface PartnerCenterStatus {
+  referralId: string | null;
+  engagementId: string | null;
+  state: SyncState | null;
+  notice: SyncNotice | null;
 }
 
 /** A decided and written change: the deal as it is now, and what happened. */
@@ -193,4 +226,17 @@ export interface IncomingReferral {
     organizationName?: string | null;
     callbackUrl?: string | null;
   };
+  /** Issue 13: the Partner Center referral this is, when it came from Partner Center. */
+  partnerCenter?: PartnerCenterLink;
+}
+
+/** What a deal keeps of its Partner Center referral (issue 13). */
+export interface PartnerCenterLink {
+  referralId: string;
+  engagementId: string | null;
+  eTag: string | null;
+  /** The referral's updatedDateTime as last applied or pushed. */
+  updatedAt: Date | null;
+  /** The fields both sides last agreed on (the merge base). */
+  base: SyncBase;
 }

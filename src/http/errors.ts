@@ -176,12 +176,24 @@ export const SERVER_ERRORS = {
     },
   },
   UNSUPPORTED_MEDIA_TYPE: API_ERRORS.UNSUPPORTED_MEDIA_TYPE,
+  UNAUTHORIZED: API_ERRORS.UNAUTHORIZED,
   PAYLOAD_TOO_LARGE: API_ERRORS.PAYLOAD_TOO_LARGE,
   BAD_JSON: API_ERRORS.BAD_JSON,
   NOT_FOUND: API_ERRORS.NOT_FOUND_ROUTE,
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: { en: 'This resource does not accept that method.', ja: 'このリソースはそのメソッドを受け付けません。' },
+  },
+  WEBHOOK_UNAUTHORIZED: {
+    status: 401,
+    message: {
+      en: 'The webhook signature could not be verified; nothing was read.',
+      ja: 'Webhook の署名を検証できなかったため、何も読み取っていません。',
+    },
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: { en: 'This needs an API client with the admin role.', ja: 'この操作には管理者ロールの API クライアントが必要です。' },
   },
   BAD_REQUEST: {
     status: 400,

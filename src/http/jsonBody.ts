@@ -51,6 +51,24 @@ export function readJsonBody(req: IncomingMessage, opts: { maxBytes: number; med
   });
 }
 
+/** The body's exact bytes (a signature is checked over them), at most `maxBytes`. */
+export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.destroy();
+        return resolve(null);
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => resolve(null));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
 type Refusal = Exclude<BodyResult, { ok: true }>;
 
 /**

@@ -14,8 +14,8 @@ const HEALTH_TIMEOUT_MS = 5_000;
 
 export interface ServerDeps {
   config: Config;
-  /** The database answers (GET /healthz). */
-  health: { kind: string; ping(): Promise<void> };
+  /** The database answers (GET /healthz); the Partner Center sync's state is reported, never failing the check. */
+  health: { kind: string; ping(): Promise<void>; partnerCenter?: () => Promise<Record<string, unknown>> };
   logger: Logger;
   adapter: CloudAdapter;
   /** The adapter's Bot Framework authentication: /api/messages checks the token with it before reading the body. */
@@ -213,7 +213,9 @@ export function createServer(deps: ServerDeps): Server {
   server.get('/healthz', async (_req: Request, res: Response) => {
     try {
       await withTimeout(health.ping(), HEALTH_TIMEOUT_MS, 'database check');
-      sendJson(res, 200, { status: 'ok', db: health.kind });
+      // Partner Center being down is the sync's problem (it retries), not this instance's: reported, still 200.
+      const partnerCenter = health.partnerCenter ? await withTimeout(health.partnerCenter(), HEALTH_TIMEOUT_MS, 'sync state').catch(() => ({ state: 'unknown' })) : undefined;
+      sendJson(res, 200, { status: 'ok', db: health.kind, ...(partnerCenter ? { partnerCenter } : {}) });
     } catch (err) {
       logger.warn({ err }, 'health check: database unavailable');
       sendJson(res, 503, { status: 'error' });

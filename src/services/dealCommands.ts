@@ -1,7 +1,8 @@
-import type { Actor, Command, CommandOutcome, Context, DealRecord, DomainConfig, IncomingReferral, NewCustomer, Result } from '../domain';
+import { PARTNER_CENTER, type Actor, type Command, type CommandOutcome, type Context, type DealRecord, type DomainConfig, type IncomingReferral, type NewCustomer, type PartnerCenterChange, type Result, type SyncUpdate } from '../domain';
+import type { JobSpec } from '../store/jobs';
 import type { DealRepository } from '../store/deals/repository';
 import type { ExpiryStore } from '../store/expiry';
-import { afterChange, afterCreate, afterReceive, JOB, remindReferral, CARDS_ORDER_KEY_TEMPLATE } from './followUps';
+import { afterChange, afterCreate, afterPartnerCenter, afterReceive, JOB, pushToPartnerCenter, remindReferral, syncsWithPartnerCenter, CARDS_ORDER_KEY_TEMPLATE } from './followUps';
 
 /**
  * The only way to change a deal, from any surface: card clicks and chat commands (bot/), the deals API (src/http),
@@ -31,13 +32,26 @@ export interface CommitListener {
   notifications(): void;
 }
 
+export interface DealCommandsOptions {
+  /** Issue 13: the Partner Center sync is configured — changes are pushed to Partner Center. */
+  partnerCenter: boolean;
+}
+
 export class DealCommands {
   constructor(
     private readonly repo: DealRepository,
     private readonly expiry: ExpiryStore,
     private readonly domain: DomainConfig,
     private readonly committed: CommitListener,
+    private readonly options: DealCommandsOptions = { partnerCenter: false },
   ) {}
+
+  /** A change made here that Partner Center must hear of: the push job, and the deal marked as waiting for it. */
+  private pushes = (outcome: CommandOutcome): JobSpec[] =>
+    this.options.partnerCenter && syncsWithPartnerCenter(outcome.deal) ? [pushToPartnerCenter(outcome.deal.id)] : [];
+
+  private pending = (outcome: CommandOutcome): SyncUpdate | null =>
+    this.options.partnerCenter && syncsWithPartnerCenter(outcome.deal) ? { state: 'pending' } : null;
 
   private ctx(opts: CommandOptions): Context {
     return { now: opts.now ?? new Date(), today: opts.today, config: this.domain, expectedVersion: opts.expectedVersion };
@@ -47,7 +61,8 @@ export class DealCommands {
   async execute(dealId: string, command: Command | readonly Command[], actor: Actor, opts: CommandOptions = {}): Promise<Result<CommandOutcome>> {
     const commands = Array.isArray(command) ? command : [command as Command];
     const result = await this.repo.execute(dealId, commands, actor, this.ctx(opts), {
-      followUps: afterChange,
+      followUps: (outcome) => [...afterChange(outcome), ...this.pushes(outcome)],
+      sync: this.pending,
       viewedCopy: opts.viewedCopy,
       ifMatch: opts.ifMatch,
     });
@@ -60,7 +75,11 @@ export class DealCommands {
 
   /** R8–R12: the wizard's Create. A new directory entry for the customer is written in the same transaction. */
   async create(input: unknown, actor: Actor, opts: CommandOptions & { newCustomer?: NewCustomer } = {}): Promise<Result<DealRecord>> {
-    const result = await this.repo.create(input, actor, this.ctx(opts), { followUps: afterCreate, newCustomer: opts.newCustomer });
+    const result = await this.repo.create(input, actor, this.ctx(opts), {
+      followUps: (outcome) => [...afterCreate(outcome), ...this.pushes(outcome)],
+      sync: this.pending,
+      newCustomer: opts.newCustomer,
+    });
     if (result.ok) this.committed.jobs();
     return result;
   }
@@ -70,6 +89,26 @@ export class DealCommands {
     const result = await this.repo.receive(referral, this.ctx(opts), { followUps: afterReceive });
     if (result.ok && result.value.created) this.committed.jobs();
     return result;
+  }
+
+  /**
+   * Issue 13: what Partner Center changed on a referral we have, decided by the state machine as the Partner Center
+   * actor; `sync` records the new eTag and merge base (and any notice) in the same transaction. Nothing is pushed
+   * back: their values are now the agreed ones.
+   */
+  async applyFromPartnerCenter(dealId: string, change: PartnerCenterChange, sync: (outcome: CommandOutcome) => SyncUpdate, opts: CommandOptions = {}): Promise<Result<CommandOutcome>> {
+    const result = await this.repo.execute(dealId, [{ type: 'partnerCenterUpdate', input: change }], PARTNER_CENTER, this.ctx(opts), {
+      followUps: afterPartnerCenter,
+      sync,
+    });
+    if (result.ok) this.committed.jobs();
+    return result;
+  }
+
+  /** Issue 13: send a deal to Partner Center again (an admin's Retry on a failed push). */
+  async retryPush(dealId: string): Promise<void> {
+    await this.repo.enqueue([pushToPartnerCenter(dealId)], dealId, { state: 'pending' });
+    this.committed.jobs();
   }
 
   /**

@@ -14,6 +14,14 @@ export const JOB = {
   announceReferral: 'referral.announce',
   /** R17: post "expires in N days" where the card went. */
   remindReferral: 'referral.remind',
+  /** Issue 13: send the deal's changes to Partner Center (PATCH under If-Match, or POST for a deal made here). */
+  pushToPartnerCenter: 'pc.push',
+  /** Issue 13: read a referral Partner Center told us about (a webhook) and apply it. */
+  fetchFromPartnerCenter: 'pc.fetch',
+  /** Issue 13: ask Partner Center for every referral changed since the last poll (catches missed webhooks). */
+  pollPartnerCenter: 'pc.poll',
+  /** Issue 13: tell the admins about a referral for a Partner Center location no location here is mapped to. */
+  announceUnmapped: 'pc.unmapped',
 } as const;
 
 export type JobKind = (typeof JOB)[keyof typeof JOB];
@@ -54,6 +62,29 @@ export const remindReferral = (dealId: string, daysLeft: number): JobSpec => ({
   payload: { daysLeft },
 });
 
+/** One deal's Partner Center pushes run one at a time, in the order of the changes. */
+export const partnerCenterOrderKey = (dealId: string) => `pc:deal:${dealId}`;
+
+export const pushToPartnerCenter = (dealId: string): JobSpec => ({ kind: JOB.pushToPartnerCenter, dealId, orderKey: partnerCenterOrderKey(dealId) });
+
+/** Reads of one referral run one at a time (a webhook and a retry of it never apply it twice at once). */
+export const fetchFromPartnerCenter = (uri: string, referralId: string): JobSpec => ({
+  kind: JOB.fetchFromPartnerCenter,
+  orderKey: `pc:referral:${referralId}`,
+  payload: { uri },
+});
+
+export const pollPartnerCenter = (runAfter?: Date): JobSpec => ({ kind: JOB.pollPartnerCenter, orderKey: 'pc:poll', ...(runAfter ? { runAfter } : {}) });
+
+export const announceUnmapped = (referralId: string): JobSpec => ({ kind: JOB.announceUnmapped, orderKey: `pc:unmapped:${referralId}`, payload: { referralId } });
+
+/**
+ * Issue 13: whether a deal's changes go to Partner Center — a deal that came from Partner Center, or one made here
+ * (created in Partner Center by its first push). A referral from our own intake API belongs to its sender.
+ */
+export const syncsWithPartnerCenter = (deal: Pick<DealRecord, 'direction' | 'partnerCenter'>): boolean =>
+  !!deal.partnerCenter?.referralId || deal.direction === 'outbound';
+
 /** After a change to an existing deal: its posted cards follow. */
 export function afterChange(outcome: CommandOutcome): JobSpec[] {
   return [refreshCards(outcome.deal)];
@@ -67,4 +98,9 @@ export function afterReceive(outcome: CommandOutcome): JobSpec[] {
 /** After the wizard created a deal: its only card is the creator's own reply; nothing else yet. */
 export function afterCreate(_outcome: CommandOutcome): JobSpec[] {
   return [];
+}
+
+/** After Partner Center changed a deal: the posted cards follow; nothing goes back (their value is the agreed one). */
+export function afterPartnerCenter(outcome: CommandOutcome): JobSpec[] {
+  return [refreshCards(outcome.deal)];
 }

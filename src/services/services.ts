@@ -1,4 +1,5 @@
-import type { Config } from '../config';
+import { readFileSync } from 'node:fs';
+import { isPartnerCenterSyncOn, type Config } from '../config';
 import { DEFAULT_DOMAIN_CONFIG, type DomainConfig } from '../domain';
 import type { Logger } from '../log';
 import { AdminStore } from '../store/admin';
@@ -19,13 +20,19 @@ import { ExpiryStore } from '../store/expiry';
 import { JobStore } from '../store/jobs';
 import { NotificationStore } from '../store/notifications';
 import { PeopleStore } from '../store/people';
+import { PartnerCenterStore } from '../store/partnerCenter';
 import { RouteStore } from '../store/routes';
 import { DealCommands, type CommitListener } from './dealCommands';
 import { DealQueries } from './dealQueries';
 import { JobWorker } from './jobWorker';
 import { referralSendersOf } from '../referralSenders';
 import type { Resolve } from './callbackTarget';
+import { JOB } from './followUps';
 import { Outbox } from './outbox';
+import { partnerCenterTokenSource } from './partnerCenter/auth';
+import { createPartnerCenterClient } from './partnerCenter/client';
+import { PartnerCenterSync } from './partnerCenter/sync';
+import { DEFAULT_PC_CERT_HOSTS, verifyWebhook, type WebhookVerification } from './partnerCenter/webhookSignature';
 
 /**
  * What every surface (bot, REST API, sweepers) works with. Deals change only through `commands` and are read through
@@ -64,8 +71,43 @@ export interface Services {
   jobStore: JobStore;
   /** R28: the sender-notification outbox and its dispatcher. */
   outbox: Outbox;
+  /** Issue 13: the Partner Center sync (null when it is not configured). */
+  partnerCenter: PartnerCenterService | null;
   /** The database answers (GET /healthz). */
   health: { kind: Database['kind']; ping(): Promise<void> };
+}
+
+/** What the surfaces use of the Partner Center sync. */
+export interface PartnerCenterService {
+  sync: PartnerCenterSync;
+  store: PartnerCenterStore;
+  /** Checks a webhook's signature exactly as Microsoft documents it. */
+  verify(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookVerification>;
+  /** The link a card shows to open a referral in Partner Center. */
+  linkOf(referralId: string): string;
+}
+
+/** Attempts of a push before it is shown as failed (with backoff from 5 s to 1 h: about two hours in all). */
+export const PUSH_ATTEMPTS = 10;
+
+function createPartnerCenter(config: Config, commands: DealCommands, jobStore: JobStore, jobs: JobWorker, domain: DomainConfig, logger: Logger, prisma: Database['prisma']): PartnerCenterService {
+  const store = new PartnerCenterStore(prisma);
+  const client = createPartnerCenterClient({ baseUrl: config.PARTNER_CENTER_API_URL, token: partnerCenterTokenSource(config) });
+  const sync = new PartnerCenterSync(client, store, commands, domain, { enqueue: (specs) => jobStore.enqueue(specs), kick: () => jobs.kick() }, logger, {
+    pollSeconds: config.PARTNER_CENTER_POLL_SECONDS,
+  });
+  jobs.on(JOB.pushToPartnerCenter, (job) => sync.onPush(job, PUSH_ATTEMPTS), { maxAttempts: PUSH_ATTEMPTS });
+  jobs.on(JOB.fetchFromPartnerCenter, sync.onFetch, { maxAttempts: 10 });
+  // The poll chain must never end: it waits longer after failures, never more than its interval.
+  jobs.on(JOB.pollPartnerCenter, sync.onPoll, { maxAttempts: Infinity, backoffMs: (n) => Math.min(config.PARTNER_CENTER_POLL_SECONDS * 1000, 5_000 * 2 ** (n - 1)) });
+  const caPem = config.PARTNER_CENTER_WEBHOOK_CA_FILE ? readFileSync(config.PARTNER_CENTER_WEBHOOK_CA_FILE, 'utf8') : undefined;
+  const certHosts = config.PARTNER_CENTER_CERT_HOSTS.length ? config.PARTNER_CENTER_CERT_HOSTS : DEFAULT_PC_CERT_HOSTS;
+  return {
+    sync,
+    store,
+    verify: (rawBody, headers) => verifyWebhook({ rawBody, headers }, { certHosts, ...(caPem ? { caPem } : {}) }),
+    linkOf: (id) => config.PARTNER_CENTER_REFERRAL_LINK.replace('{id}', encodeURIComponent(id)),
+  };
 }
 
 export function domainConfigOf(config: Config): DomainConfig {
@@ -73,8 +115,8 @@ export function domainConfigOf(config: Config): DomainConfig {
 }
 
 /** The deal-command service on its own (scripts, tests): its jobs are left for a running app's worker. */
-export function createDealCommands(db: Pick<Database, 'prisma'>, domain: DomainConfig, committed: CommitListener = NOTHING_TO_WAKE): DealCommands {
-  return new DealCommands(new DealRepository(db.prisma), new ExpiryStore(db.prisma), domain, committed);
+export function createDealCommands(db: Pick<Database, 'prisma'>, domain: DomainConfig, committed: CommitListener = NOTHING_TO_WAKE, partnerCenter = false): DealCommands {
+  return new DealCommands(new DealRepository(db.prisma), new ExpiryStore(db.prisma), domain, committed, { partnerCenter });
 }
 
 const NOTHING_TO_WAKE: CommitListener = { jobs: () => undefined, notifications: () => undefined };
@@ -96,7 +138,9 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     },
     { baseDelayMs: config.NOTIFY_RETRY_SECONDS * 1000 },
   );
-  const commands = createDealCommands(db, domain, { jobs: () => jobs.kick(), notifications: () => outbox.kick() });
+  const syncOn = isPartnerCenterSyncOn(config);
+  const commands = createDealCommands(db, domain, { jobs: () => jobs.kick(), notifications: () => outbox.kick() }, syncOn);
+  const partnerCenter = syncOn ? createPartnerCenter(config, commands, jobStore, jobs, domain, logger, prisma) : null;
   return {
     config,
     logger,
@@ -116,6 +160,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     jobs,
     jobStore,
     outbox,
+    partnerCenter,
     health: {
       kind: db.kind,
       ping: () => pingDatabase(db),

@@ -42,6 +42,9 @@ describe('deals, mine, deal and pipeline commands', () => {
       if (!r.ok) throw new Error(r.refusal.code);
       made.push({ id: r.value.deal.id, owner: '', location: TOKYO, currency: 'JPY', value: 2_000_000, stage: 'created', status: 'New' });
     }
+    // The referrals' cards are posted by the job worker; let it finish so no announcement lands between a command
+    // and its answer.
+    await kit.app.settle();
   }, 120_000);
   afterAll(() => kit?.close());
 

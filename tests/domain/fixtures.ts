@@ -314,6 +314,7 @@ export const VALID_INPUT = {
     notes: 'Three-year deal.',
   },
   reviewRegistration: { outcome: 'Approved', note: 'Looks good.' },
+  partnerCenterUpdate: { name: 'Renamed in Partner Center' },
 } as const;
 
 /** A complete, valid wizard result (R8–R11) for createDeal. */

@@ -493,7 +493,7 @@ describe('stages, winning and registration (R20–R23)', () => {
 
   test('every command on the table has a schema (no command left unvalidated)', () => {
     expect([...COMMAND_NAMES].sort()).toEqual(
-      ['accept', 'completeStage', 'decline', 'edit', 'expire', 'lose', 'register', 'reviewRegistration', 'setStage', 'setTeam', 'win'].sort(),
+      ['accept', 'completeStage', 'decline', 'edit', 'expire', 'lose', 'partnerCenterUpdate', 'register', 'reviewRegistration', 'setStage', 'setTeam', 'win'].sort(),
     );
   });
 });

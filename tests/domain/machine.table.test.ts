@@ -43,6 +43,7 @@ const SIMPLE: readonly Exclude<CommandName, 'completeStage' | 'setStage'>[] = [
   'lose',
   'register',
   'reviewRegistration',
+  'partnerCenterUpdate',
 ];
 
 const COMMANDS: readonly TableCommand[] = [
@@ -162,6 +163,8 @@ function expected(t: Traits, a: ActorTraits, cmd: CommandName, stage?: Stage): s
       if (!t.registration) return 'NO_REGISTRATION';
       if (t.registration !== 'PendingReview') return 'REGISTRATION_ALREADY_REVIEWED';
       return okState(t, VALID_INPUT.reviewRegistration.outcome);
+    case 'partnerCenterUpdate': // issue 13: only the Partner Center sync reports Partner Center's changes
+      return 'SYSTEM_ONLY';
   }
 }
 
@@ -183,7 +186,7 @@ describe('state machine table: fixture × actor × command', () => {
   test('the table is as large as promised (every fixture, actor and command)', () => {
     expect(FIXTURES.length).toBeGreaterThanOrEqual(26);
     expect(ACTOR_KEYS).toHaveLength(9);
-    expect(COMMANDS).toHaveLength(9 + 12 + 12);
+    expect(COMMANDS).toHaveLength(10 + 12 + 12);
   });
 
   test.each(rows)('%s by %s', (_name, actorKey, f) => {
@@ -234,7 +237,8 @@ describe('state machine table: fixture × actor × command', () => {
         'SYSTEM_ONLY',
       ].sort(),
     );
-    for (const c of SIMPLE) expect(seen).toContain(`ok:${c}`);
+    // No actor of the table is the Partner Center sync; its outcomes are tested in partnerCenter.test.ts.
+    for (const c of SIMPLE.filter((c) => c !== 'partnerCenterUpdate')) expect(seen).toContain(`ok:${c}`);
     expect(seen).toContain('ok:completeStage');
     expect(seen).toContain('ok:setStage');
   });

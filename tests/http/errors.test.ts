@@ -37,7 +37,7 @@ const INTERNALS = [/prisma/i, /error:/i, /\bat\s+\S+\s+\(/, /\.(ts|js):\d+/, /\/
 
 /** Two ways a database fails: it is gone, or every query throws Prisma's own error (tables missing, P2021). */
 const FAULTS: [string, (db: TestDatabase) => Promise<void>, RegExp][] = [
-  ['the database is closed', (db) => db.close(), /closed|ended|terminat/i],
+  ['the database is closed', (db) => db.close(), /closed|ended|terminat|end on the pool/i],
   ['every query throws a PrismaClientKnownRequestError', (db) => db.prisma.$executeRawUnsafe('DROP SCHEMA public CASCADE').then(() => undefined), /does not exist/],
 ];
 

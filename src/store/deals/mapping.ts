@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import type { CloseReason, DealRecord, DealState, NoteEntry, RegistrationState, Solution } from '../../domain';
+import type { CloseReason, DealRecord, DealState, NoteEntry, RegistrationState, Solution, SyncNotice, SyncState } from '../../domain';
 
 /** Row ⇄ domain-state mapping for deals. The only place that knows both shapes. */
 
@@ -101,6 +101,7 @@ function stateColumns(deal: DealState) {
     closedAt: deal.closedAt,
     closeReason: deal.closeReason,
     closeMessage: deal.closeMessage,
+    expiresAt: deal.expiresAt,
     version: deal.version,
   };
 }
@@ -121,7 +122,6 @@ export function newDealColumns(deal: DealState) {
     assessmentLocation: deal.assessmentLocation,
     solutions: deal.solutions as unknown as Prisma.InputJsonValue,
     createdById: deal.createdById,
-    expiresAt: deal.expiresAt,
   } satisfies Partial<Prisma.DealUncheckedCreateInput>;
 }
 
@@ -185,5 +185,14 @@ export function toRecord(row: RecordRow): DealRecord {
     updatedAt: row.updatedAt,
     receivedAt: row.receivedAt,
     remindersSent: row.remindersSent,
+    partnerCenter:
+      row.pcReferralId || row.pcState
+        ? {
+            referralId: row.pcReferralId,
+            engagementId: row.pcEngagementId,
+            state: (row.pcState as SyncState | null) ?? null,
+            notice: (row.pcNotice as unknown as SyncNotice | null) ?? null,
+          }
+        : null,
   };
 }

@@ -21,11 +21,13 @@ import {
   type NewCustomer,
   type Refusal,
   type Result,
+  type SyncUpdate,
 } from '../../domain';
 import { appendEvents } from '../audit';
 import { CustomerDirectory, upsertCustomer } from '../customers';
 import { writeJobs, type JobSpec } from '../jobs';
 import { isUniqueViolation } from '../prismaErrors';
+import { syncColumns } from './sync';
 import { mutableColumns, newDealColumns, recordInclude, registrationColumns, toNoteEntry, toRecord, type RecordRow } from './mapping';
 
 /**
@@ -42,6 +44,8 @@ export interface WriteOptions {
   viewedCopy?: { conversationId: string; activityId: string };
   /** An HTTP If-Match: the version the whole request is conditional on. */
   ifMatch?: number;
+  /** Issue 13: what the change means for the deal's Partner Center sync, written in the same transaction. */
+  sync?: (outcome: CommandOutcome) => SyncUpdate | null;
 }
 
 class LostRace extends Error {}
@@ -105,6 +109,7 @@ export class DealRepository {
               data: { shownVersion: deal.version },
             });
           }
+          await writeSync(tx, deal.id, opts.sync?.(outcome));
           await writeJobs(tx, opts.followUps?.(outcome) ?? []);
           return ok(outcome);
         });
@@ -207,8 +212,18 @@ export class DealRepository {
       });
       await appendEvents(tx, row.id, actor, events, ctx.now);
       const record = toRecord(row);
-      await writeJobs(tx, opts.followUps?.({ deal: record, events, effects: created.value.effects }) ?? []);
+      const outcome = { deal: record, events, effects: created.value.effects };
+      await writeSync(tx, record.id, opts.sync?.(outcome));
+      await writeJobs(tx, opts.followUps?.(outcome) ?? []);
       return ok(record);
+    });
+  }
+
+  /** Jobs about a deal that follow no decision (an admin's retry), with what they mean for its sync. */
+  async enqueue(jobs: readonly JobSpec[], dealId: string, sync?: SyncUpdate): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await writeSync(tx, dealId, sync);
+      await writeJobs(tx, jobs);
     });
   }
 
@@ -252,6 +267,7 @@ export class DealRepository {
             senderCallbackUrl: referral.sender.callbackUrl ?? null,
             senderAccount: referral.sender.account,
             inviteNotes: referral.inviteNotes ?? null,
+            ...(referral.partnerCenter ? { ...syncColumns({ link: referral.partnerCenter, state: 'synced' }) } : {}),
             createdAt: referral.deal.createdAt,
             receivedAt: ctx.now,
             updatedAt: ctx.now,
@@ -273,6 +289,10 @@ export class DealRepository {
       throw err;
     }
   }
+}
+
+async function writeSync(tx: Prisma.TransactionClient, dealId: string, update: SyncUpdate | null | undefined): Promise<void> {
+  if (update) await tx.deal.update({ where: { id: dealId }, data: syncColumns(update) });
 }
 
 /** The record after a decision: the decided state over what was read; a new note becomes the latest. */

@@ -54,6 +54,7 @@ export function sampleDeal(overrides: Partial<DealRecord> = {}): DealRecord {
     updatedAt: at,
     receivedAt: null,
     remindersSent: [],
+    partnerCenter: null,
     latestNote: null,
     ...overrides,
   };
