@@ -10,6 +10,7 @@ import { localeOf, t } from '../cards/i18n';
 import { messageCard } from '../cards/messageCard';
 import { cardAttachment, type AdaptiveCard } from '../cards/render';
 import { CARD_VERBS } from './actions';
+import { admission, refuseTurn, tenantOf } from './admission';
 import { gateInvoke, gateMessage } from './admin/gate';
 import type { BotServices } from './botServices';
 import { COMMANDS, parseCommand } from './commands';
@@ -39,6 +40,14 @@ export class CosellBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    // Other channels, other tenants and people without an Entra ID are refused before anything is recorded.
+    const admitted = await admission(context.activity, this.services);
+    if (!admitted.ok) {
+      const { channelId, type: activityType } = context.activity;
+      this.services.logger.warn({ reason: admitted.reason, channelId, tenantId: tenantOf(context.activity), activityType }, 'turn refused');
+      await refuseTurn(context, admitted.reason);
+      return;
+    }
     const { type, name } = context.activity;
     const clicked = type === 'invoke' && name === 'adaptiveCard/action';
     if (type === 'message' || clicked) {

@@ -3,6 +3,7 @@ import { localeOf, type Locale } from '../cards/i18n';
 import { actorOf, type Person, type PersonActor } from '../src/domain';
 import type { BotServices } from './botServices';
 import { admitUser } from './admin/identity';
+import { recordAdminTenant } from './admission';
 
 /** One user's turn, resolved once: who is acting (R1 role + scope), in which language, on which day. */
 export interface Turn {
@@ -49,6 +50,7 @@ export async function beginTurn(context: TurnContext, services: BotServices): Pr
   if (existing) return existing;
   await services.messenger.remember(context);
   const user = await admitUser(context, services);
+  await recordAdminTenant(context, services, user);
   const turn: Turn = {
     context,
     services,

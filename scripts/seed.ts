@@ -122,7 +122,7 @@ export async function seedDemo(prisma: PrismaClient, domain = domainConfigOf(loa
       contact: { name: 'Kenji Sato', email: 'kenji.sato@customer.example', phone: '+81 3 5555 0100' },
       consent: { consentToShareInfoWithOthers: true, consentToContact: true },
       notes: 'Referred by the Microsoft account team.',
-      sender: { key: 'microsoft', referralId, type: 'microsoft', name: 'Microsoft seller Mori', email: 'mori@microsoft.example' },
+      sender: { key: 'microsoft', account: 'legacy', referralId, type: 'microsoft', name: 'Microsoft seller Mori', email: 'mori@microsoft.example' },
     };
     const received = must(await deals.receive(referral, { now, today }), `receive ${referralId}`);
     if (!received.created) return;

@@ -19,6 +19,7 @@ import type { Logger } from './log';
 import { ExpirySweeper } from './services/expirySweeper';
 import { JOB } from './services/followUps';
 import { loadLocationsFile } from './services/locationsFile';
+import type { Resolve } from './services/callbackTarget';
 import { createServices } from './services/services';
 import { analyze, type Database } from './store/database';
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   /** How long close() waits for requests in flight before cutting connections (default 10 s). */
   drainTimeoutMs?: number;
+  /** DNS for sender callbacks (tests give their own; default: the system resolver). */
+  resolve?: Resolve;
 }
 
 export interface App {
@@ -89,7 +92,7 @@ export function createApp(deps: AppDeps): App {
   // The server checks tokens with the adapter's own authentication before it reads a body (issue 15).
   const botAuth = createBotAuthentication(config);
   const adapter = createAdapter(config, logger, botAuth);
-  const services = createServices(config, deps.db, logger);
+  const services = createServices(config, deps.db, logger, { resolve: deps.resolve });
   const messenger = new Messenger(adapter, services.conversations, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
@@ -112,7 +115,7 @@ export function createApp(deps: AppDeps): App {
   };
   const server = createServer({ config, logger, adapter, botAuth, bot, health });
   const sweeper = new ExpirySweeper(services.commands, config.REFERRAL_REMINDER_DAYS, logger);
-  registerReferralRoutes(server, { config, logger, commands: services.commands });
+  registerReferralRoutes(server, { config, logger, commands: services.commands, resolve: deps.resolve });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
   registerDealsApi(server, {
     logger,

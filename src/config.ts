@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiClientsSchema } from './apiClients';
+import { ReferralSendersSchema } from './referralSenders';
 import { isPartnerCenterAuthConfigured, partnerCenterAuthProblems } from './services/partnerCenter/auth';
 
 /**
@@ -124,6 +125,12 @@ export const configSchema = z
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
       z.string().trim().min(16, 'must be at least 16 characters (it guards the referral intake API)').optional(),
     ),
+    REFERRAL_SENDERS: withDefault(ReferralSendersSchema, ''),
+    CALLBACK_ALLOW_PRIVATE: withDefault(
+      z.enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' }).transform((v) => v === '1' || v === 'true'),
+      '0',
+    ),
+    ALLOWED_TENANTS: withDefault(commaList.pipe(z.array(z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'must be tenant ids (GUIDs) separated by commas'))), ''),
     BOOTSTRAP_ADMINS: withDefault(commaList, ''),
     COSELL_SOLUTIONS: withDefault(commaList.pipe(z.array(z.string().max(200)).min(1, 'must name at least one solution')), DEFAULT_COSELL_SOLUTIONS),
     LOCATIONS_FILE: optionalText,
@@ -196,10 +203,30 @@ const VARIABLES: readonly ConfigVariable[] = [
       'How often the job worker looks for follow-up work (card updates, referral posts) left by a restart, another instance or a retry that came due; new work runs at once.',
   },
   {
+    name: 'REFERRAL_SENDERS',
+    default: '',
+    description:
+      'Who may post referrals (POST /api/referrals) and read their own notifications, `;`-separated, each `name:organizationId:tokenSha256:callbackHosts` — the hex SHA-256 of the sender’s bearer token, and the host names its callback URLs may use, joined by `|` (`*.example.com` allows subdomains; empty = no callbacks). A referral id is unique per sender.',
+    secret: true,
+  },
+  {
     name: 'REFERRALS_API_TOKEN',
     default: undefined,
-    description: 'Bearer token for POST /api/referrals (at least 16 characters). Unset = referral intake disabled.',
+    description:
+      'Legacy: one shared bearer token for POST /api/referrals (at least 16 characters), the sender named `legacy` (organisation from the body, callbacks to any public host). Prefer REFERRAL_SENDERS. Neither set = referral intake disabled.',
     secret: true,
+  },
+  {
+    name: 'CALLBACK_ALLOW_PRIVATE',
+    default: '0',
+    description:
+      '1 = sender callbacks may go to loopback, private, link-local and other non-public addresses (tests, on-premises receivers). 0 = such callbacks are refused at intake and at every delivery.',
+  },
+  {
+    name: 'ALLOWED_TENANTS',
+    default: '',
+    description:
+      'Comma list of Microsoft 365 tenant ids whose Teams users the bot serves. Unset = MicrosoftAppTenantId when set, else the tenant of the first Referrals admin (recorded in the database). Other tenants get a polite refusal and are not recorded.',
   },
   {
     name: 'BOOTSTRAP_ADMINS',

@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       NOTIFY_RETRY_SECONDS: 30,
       JOB_POLL_SECONDS: 5,
       REFERRALS_API_TOKEN: undefined,
+      REFERRAL_SENDERS: [],
+      CALLBACK_ALLOW_PRIVATE: false,
+      ALLOWED_TENANTS: [],
       BOOTSTRAP_ADMINS: [],
       COSELL_SOLUTIONS: ['Azure Migration', 'Data and AI', 'Microsoft 365 Copilot', 'Security', 'Dynamics 365', 'Azure Virtual Desktop'],
       PUBLIC_BASE_URL: undefined,
@@ -130,6 +133,28 @@ describe('loadConfig', () => {
 
   it('ignores unrelated environment variables', () => {
     expect(() => loadConfig({ PATH: '/bin', HOME: '/root', NODE_ENV: 'production' })).not.toThrow();
+  });
+});
+
+describe('REFERRAL_SENDERS', () => {
+  const hash = 'a'.repeat(64);
+  it('parses name, organisation, token hash and callback hosts', () => {
+    const c = loadConfig({ REFERRAL_SENDERS: `contoso:contoso-org:${hash}:Hooks.Contoso.example|*.contoso.example; fabrikam:fab:${'b'.repeat(64)}:` });
+    expect(c.REFERRAL_SENDERS.map((s) => [s.name, s.organizationId, s.callbackHosts])).toEqual([
+      ['contoso', 'contoso-org', ['hooks.contoso.example', '*.contoso.example']],
+      ['fabrikam', 'fab', []],
+    ]);
+  });
+  it.each([
+    [`legacy:org:${hash}:`, 'reserved'],
+    [`a:org:not-a-hash:`, 'SHA-256'],
+    [`a:org:${hash}:10.0.0.1:8080`, 'too many'],
+    [`a:org:${hash}:http://x.example`, 'too many'],
+    [`a:org:${hash}:bad_host!`, 'not a host name'],
+    [`a::${hash}:`, 'organisation id'],
+    [`a:org:${hash}:;b:org:${hash}:`, 'shares its token'],
+  ])('refuses %s at start-up', (value, why) => {
+    expect(() => loadConfig({ REFERRAL_SENDERS: value })).toThrow(why);
   });
 });
 

@@ -36,7 +36,9 @@ export function recordUser(services: Services, who: TeamsIdentity): Promise<Pers
 /** The person of this turn, recorded (with email on first contact) and, if BOOTSTRAP_ADMINS lists them, made admin. */
 export async function admitUser(context: TurnContext, services: Services): Promise<Person> {
   const from = context.activity.from;
-  const aadObjectId = from.aadObjectId ?? from.id;
+  // People are known by their Entra ID only (bot/admission.ts refuses a turn without one before this runs).
+  const aadObjectId = from.aadObjectId;
+  if (!aadObjectId) throw new Error('admitUser: the activity has no from.aadObjectId (admission should have refused it)');
   const known = await services.people.byAadObjectId(aadObjectId);
   let email: string | null = null;
   if (!known?.email) {

@@ -2,6 +2,7 @@ import { adminDoneCard, adminErrorCard } from '../../cards/adminCard';
 import type { Notice } from '../../cards/dealCard';
 import { t } from '../../cards/i18n';
 import { messageCard } from '../../cards/messageCard';
+import { recordAdminTenant } from '../admission';
 import type { CardAction, CardActionHandler } from '../handlerTypes';
 import { parseAddLocationForm, RemoveLocationFormSchema, RenameLocationFormSchema, SetRoleFormSchema } from './args';
 import { changeRole, failureMessage, notAdminMessage, panelCard, resolveLocations } from './core';
@@ -76,6 +77,7 @@ const setRole: CardActionHandler = async (action) => {
 /** The first-admin offer (src/services/bootstrap.ts). Open to people without a role: it is how the first one gets one. */
 const claim: CardActionHandler = async ({ turn, services }) => {
   const outcome = await services.bootstrap.claim(turn.user);
+  if (outcome.ok) await recordAdminTenant(turn.context, services, outcome.user);
   if (outcome.ok) return adminDoneCard(`${t(turn.locale, 'admin.offer.claimedTitle')}. ${t(turn.locale, 'admin.offer.claimedText')}`, turn.locale);
   if (outcome.reason === 'adminExists') return messageCard(t(turn.locale, 'admin.offer.adminExists', { names: outcome.admins.join(', ') }), [], 'attention');
   if (outcome.reason === 'bootstrapDisabled') return messageCard(t(turn.locale, 'admin.offer.disabled'), [], 'attention');

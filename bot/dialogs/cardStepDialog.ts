@@ -32,7 +32,7 @@ function stepContext(w: WizardTurn, draft: Draft): StepContext {
 
 function controlData(w: WizardTurn, nav: Nav, arg?: string): Record<string, unknown> {
   const s = w.session;
-  return { wizard: s.wizardId, token: s.token, owner: w.turn.context.activity.from.aadObjectId ?? w.turn.context.activity.from.id, nav, ...(arg ? { arg } : {}) };
+  return { wizard: s.wizardId, token: s.token, owner: w.turn.user.aadObjectId, nav, ...(arg ? { arg } : {}) };
 }
 
 /** The step's card: its body, errors under their fields (others on top), Back / Cancel / Next. */

@@ -126,7 +126,7 @@ export class NewDealWizard {
     const data = (typeof value.action.data === 'object' && value.action.data !== null ? value.action.data : {}) as Record<string, unknown>;
     const submit = WizardSubmitSchema.safeParse(data);
     if (!submit.success) return staleCard(turn.locale);
-    const me = context.activity.from.aadObjectId ?? context.activity.from.id;
+    const me = turn.user.aadObjectId;
     if (submit.data.owner !== me) return messageCard(t(turn.locale, 'wizard.notYours'), [t(turn.locale, 'wizard.startOwn')]);
     const inputs = Object.fromEntries(Object.entries(data).filter(([k]) => !CONTROL_KEYS.has(k)));
     const w = await this.load(turn, { submit: submit.data, inputs });

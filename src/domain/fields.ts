@@ -26,6 +26,18 @@ export const FIELD_MESSAGES = {
   invalidDuns: { en: 'A DUNS number has exactly 9 digits.', ja: 'DUNS 番号はちょうど 9 桁の数字です。' },
   invalidChoice: { en: 'Choose one of the offered values.', ja: '表示された選択肢から選んでください。' },
   invalidUrl: { en: 'Enter a valid https URL.', ja: '有効な https の URL を入力してください。' },
+  callbackHostNotAllowed: {
+    en: 'This host is not one of the callback hosts configured for your sender account.',
+    ja: 'このホストは、送信元アカウントに設定されたコールバック ホストではありません。',
+  },
+  callbackPrivateAddress: {
+    en: 'The callback URL points to a private, local or reserved network address; use a public https endpoint.',
+    ja: 'コールバック URL がプライベート、ローカル、または予約済みのネットワーク アドレスを指しています。公開された https エンドポイントを使用してください。',
+  },
+  senderMismatch: {
+    en: 'This does not match the organization of your sender account.',
+    ja: '送信元アカウントの組織と一致しません。',
+  },
   noOtherSolution: {
     en: 'A solution assessment has exactly one assessment type; no other solution can be added.',
     ja: 'ソリューション評価の評価の種類は 1 つだけです。他のソリューションは追加できません。',

@@ -211,8 +211,13 @@ export interface IncomingReferral {
   notes?: string | null;
   inviteNotes?: string | null;
   sender: {
-    /** Who the sender is, for idempotency: Microsoft or the partner organisation's id. */
+    /**
+     * The scope of `referralId` (idempotency): the authenticated sender (`sender:<name>`); for the legacy shared
+     * token, Microsoft or the partner organisation's id as before.
+     */
     key: string;
+    /** The authenticated sender that posted it (a REFERRAL_SENDERS name, or `legacy`). */
+    account: string;
     referralId: string;
     type: 'microsoft' | 'partner';
     name: string;

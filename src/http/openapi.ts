@@ -156,7 +156,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
       schemas,
       securitySchemes: {
         apiClient: { type: 'http', scheme: 'bearer', description: 'A token of an API_CLIENTS entry (role and scope per client).' },
-        referralsToken: { type: 'http', scheme: 'bearer', description: 'REFERRALS_API_TOKEN.' },
+        referralsToken: { type: 'http', scheme: 'bearer', description: 'A referral sender’s own token (REFERRAL_SENDERS), or the legacy REFERRALS_API_TOKEN. GET /api/notifications also takes an API_CLIENTS admin token (all senders), which alone may retry.' },
         botFramework: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Bot Framework token (not checked in local mode).' },
       },
     },
@@ -217,7 +217,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
             '400': { description: 'Invalid referral; nothing stored.', content: json('ReferralError') },
             '401': { description: 'Missing or wrong token.', content: json('ReferralError') },
             '413': { description: 'Body larger than 256 KB.' },
-            '503': { description: 'Intake disabled (REFERRALS_API_TOKEN not set).', content: json('ReferralError') },
+            '503': { description: 'Intake disabled (neither REFERRAL_SENDERS nor REFERRALS_API_TOKEN is set).', content: json('ReferralError') },
           },
         },
       },

@@ -11,6 +11,7 @@ import {
   EmailSchema,
   PhoneSchema,
   SolutionSchema,
+  fieldError,
   fieldErrorsOf,
   optionalText,
   requiredText,
@@ -19,7 +20,10 @@ import {
   type IncomingReferral,
 } from '../domain';
 import type { Logger } from '../log';
+import { callbackHostAllowed, idempotencyScope, referralSendersOf, senderForToken, type ReferralSender } from '../referralSenders';
+import { parseCallbackUrl, resolveTarget, systemResolve, type Resolve, type TargetPolicy } from '../services/callbackTarget';
 import type { DealCommands } from '../services/dealCommands';
+import { bearerToken } from './apiAuth';
 import { jsonBodyParser } from './jsonBody';
 
 /**
@@ -38,21 +42,15 @@ const e = (key: string) => ({ error: key });
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), schema.optional());
 
-const isLoopbackHost = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-
-/** Callbacks go to https; plain http only to this machine (local development and tests). */
+/**
+ * Callbacks go to https; plain http only to this machine (local development and tests), no credentials in the URL.
+ * Where the host may point is checked after parsing, for the authenticated sender (senderErrors).
+ */
 const CallbackUrlSchema = z
   .string(e('invalidUrl'))
   .trim()
   .max(2000, { error: 'tooLong' })
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
-    } catch {
-      return false;
-    }
-  }, e('invalidUrl'));
+  .refine((v) => parseCallbackUrl(v) !== null, e('invalidUrl'));
 
 /** ISO 8601 with a time (`2026-11-29T09:00:00Z`). */
 const DateTimeSchema = z
@@ -124,10 +122,6 @@ export const PartnerCenterReferralSchema = z
     }),
   })
   .superRefine((r, ctx) => {
-    // A partner is told apart from other partners by its organisation id (the idempotency key is sender + id).
-    if (r.sender.type === 'partner' && !r.inviteContext?.invitedBy?.organizationId) {
-      ctx.addIssue({ code: 'custom', path: ['inviteContext', 'invitedBy', 'organizationId'], message: 'required' });
-    }
     if (r.dealType === 'solutionAssessment' && !r.assessmentType) {
       ctx.addIssue({ code: 'custom', path: ['assessmentType'], message: 'required' });
     }
@@ -135,9 +129,9 @@ export const PartnerCenterReferralSchema = z
 export type PartnerCenterReferral = z.output<typeof PartnerCenterReferralSchema>;
 
 /** The Partner Center shape → what the store receives. */
-export function toIncomingReferral(r: PartnerCenterReferral): IncomingReferral {
+export function toIncomingReferral(r: PartnerCenterReferral, from: ReferralSender): IncomingReferral {
   const contact = r.customerProfile.team[0];
-  const orgId = r.inviteContext?.invitedBy?.organizationId;
+  const orgId = from.organizationId ?? r.inviteContext?.invitedBy?.organizationId;
   return {
     deal: {
       dealType: r.dealType,
@@ -158,7 +152,9 @@ export function toIncomingReferral(r: PartnerCenterReferral): IncomingReferral {
     notes: r.details.notes ?? null,
     inviteNotes: r.inviteContext?.notes ?? null,
     sender: {
-      key: r.sender.type === 'microsoft' ? 'microsoft' : `partner:${orgId}`,
+      // Idempotency is per authenticated sender; only the legacy shared token keeps its old key from the body.
+      key: idempotencyScope(from, r.sender.type === 'microsoft' ? 'microsoft' : `partner:${orgId}`),
+      account: from.name,
       referralId: r.id,
       type: r.sender.type,
       name: r.sender.name,
@@ -201,24 +197,80 @@ export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** `Authorization: Bearer <REFERRALS_API_TOKEN>`; 401 otherwise, 503 when no token is configured (intake off). */
-export function bearerToken(config: Pick<Config, 'REFERRALS_API_TOKEN'>, logger: Logger) {
+const SENDER_REFUSALS = {
+  intake_disabled: {
+    en: 'Referral intake is off: configure REFERRAL_SENDERS (or the legacy REFERRALS_API_TOKEN).',
+    ja: '紹介の受け付けは無効です。REFERRAL_SENDERS (または従来の REFERRALS_API_TOKEN) を設定してください。',
+  },
+  unauthorized: {
+    en: 'Send your sender token: Authorization: Bearer <token>.',
+    ja: '送信元トークンを送信してください: Authorization: Bearer <token>。',
+  },
+} as const;
+
+export function sendSenderRefusal(res: Response, status: 401 | 503, error: keyof typeof SENDER_REFUSALS): void {
+  if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="cosell-bot"');
+  sendJson(res, status, { error, message: SENDER_REFUSALS[error].en, messages: SENDER_REFUSALS[error] });
+}
+
+const senders = new WeakMap<Request, ReferralSender>();
+
+/** The sender authenticated for this request (after senderAuth). */
+export function senderOf(req: Request): ReferralSender {
+  const sender = senders.get(req);
+  if (!sender) throw new Error('senderOf: the route has no senderAuth');
+  return sender;
+}
+
+/**
+ * `Authorization: Bearer <token>` of one of the referral senders (REFERRAL_SENDERS, or the legacy
+ * REFERRALS_API_TOKEN); 401 otherwise, 503 when no sender is configured (intake off).
+ */
+export function senderAuth(all: readonly ReferralSender[], logger: Logger) {
   return (req: Request, res: Response, next: Next) => {
-    const expected = config.REFERRALS_API_TOKEN;
-    if (!expected) {
-      sendJson(res, 503, { error: 'intake_disabled', message: 'Set REFERRALS_API_TOKEN to enable the referrals API.' });
+    if (all.length === 0) {
+      sendSenderRefusal(res, 503, 'intake_disabled');
       return next(false);
     }
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m || !tokenMatches(m[1] as string, expected)) {
-      logger.warn({ path: req.path(), remoteAddress: req.socket.remoteAddress, hadHeader: header !== '' }, 'referrals API: bad or missing token');
-      res.header('WWW-Authenticate', 'Bearer realm="cosell-bot"');
-      sendJson(res, 401, { error: 'unauthorized', message: 'Send Authorization: Bearer <REFERRALS_API_TOKEN>.' });
+    const token = bearerToken(req.headers.authorization);
+    const sender = token ? senderForToken(all, token) : null;
+    if (!sender) {
+      logger.warn({ path: req.path(), remoteAddress: req.socket.remoteAddress, hadHeader: !!req.headers.authorization }, 'referrals API: bad or missing token');
+      sendSenderRefusal(res, 401, 'unauthorized');
       return next(false);
     }
+    senders.set(req, sender);
     return next();
   };
+}
+
+/** How long intake waits for DNS when it checks a callback host (the outbox checks again at every attempt). */
+const INTAKE_RESOLVE_MS = 2_000;
+
+const withTimeout = (resolve: Resolve, ms: number): Resolve => (host) =>
+  Promise.race([resolve(host), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('DNS timeout')), ms).unref())]);
+
+/**
+ * What the authenticated sender may say (issue 15): its callback host must be in its list and must not be a private
+ * address (an unresolvable host is left to the outbox, which checks at every attempt), and a configured sender's
+ * organisation is its own. A legacy sender names its organisation in the body, as before.
+ */
+async function senderErrors(r: PartnerCenterReferral, sender: ReferralSender, policy: TargetPolicy): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  const orgId = r.inviteContext?.invitedBy?.organizationId;
+  if (sender.organizationId === null) {
+    // A partner is told apart from other partners by its organisation id (the legacy idempotency key is type + id).
+    if (r.sender.type === 'partner' && !orgId) errors.push(fieldError('inviteContext.invitedBy.organizationId', 'required'));
+  } else if (orgId && orgId !== sender.organizationId) {
+    errors.push(fieldError('inviteContext.invitedBy.organizationId', 'senderMismatch'));
+  }
+  if (r.sender.callbackUrl) {
+    const target = await resolveTarget(r.sender.callbackUrl, policy, (host) => callbackHostAllowed(sender, host));
+    if (!target.ok && target.refusal === 'hostNotAllowed') errors.push(fieldError('sender.callbackUrl', 'callbackHostNotAllowed'));
+    if (!target.ok && target.refusal === 'privateAddress') errors.push(fieldError('sender.callbackUrl', 'callbackPrivateAddress'));
+    if (!target.ok && target.refusal === 'badUrl') errors.push(fieldError('sender.callbackUrl', 'invalidUrl'));
+  }
+  return errors;
 }
 
 export function referralView(deal: DealRecord, created: boolean) {
@@ -251,27 +303,32 @@ export interface ReferralRouteDeps {
   config: Config;
   logger: Logger;
   commands: Pick<DealCommands, 'receive'>;
+  /** DNS for the intake's callback check (tests give their own). */
+  resolve?: Resolve;
 }
 
 /** R14: stored and answered at once; the card is posted by a job after the commit (never inside this request). */
 export function registerReferralRoutes(server: Server, deps: ReferralRouteDeps): void {
   const { config, logger, commands } = deps;
+  const policy: TargetPolicy = { allowPrivate: config.CALLBACK_ALLOW_PRIVATE, resolve: withTimeout(deps.resolve ?? systemResolve, INTAKE_RESOLVE_MS) };
   // JSON only (restify's bodyParser would also take multipart uploads into the temp directory).
   const body = jsonBodyParser({ maxBytes: MAX_REFERRAL_BYTES, mediaTypes: ['application/json'], refuse: refuseBody });
 
-  server.post('/api/referrals', bearerToken(config, logger), body, async (req: Request, res: Response) => {
+  server.post('/api/referrals', senderAuth(referralSendersOf(config), logger), body, async (req: Request, res: Response) => {
+    const sender = senderOf(req);
     const parsed = PartnerCenterReferralSchema.safeParse(req.body);
-    if (!parsed.success) {
-      sendJson(res, 400, { error: 'invalid_referral', message: 'Some fields need fixing; nothing was stored.', errors: asApiErrors(fieldErrorsOf(parsed.error)) });
+    const errors = parsed.success ? await senderErrors(parsed.data, sender, policy) : fieldErrorsOf(parsed.error);
+    if (!parsed.success || errors.length) {
+      sendJson(res, 400, { error: 'invalid_referral', message: 'Some fields need fixing; nothing was stored.', errors: asApiErrors(errors) });
       return;
     }
-    const result = await commands.receive(toIncomingReferral(parsed.data));
+    const result = await commands.receive(toIncomingReferral(parsed.data, sender));
     if (!result.ok) {
       sendJson(res, 400, { error: 'invalid_referral', message: result.refusal.message.en, errors: asApiErrors(result.refusal.fieldErrors) });
       return;
     }
     const { deal, created } = result.value;
-    logger.info({ dealId: deal.id, referralId: parsed.data.id, created }, 'referral received');
+    logger.info({ dealId: deal.id, referralId: parsed.data.id, sender: sender.name, created }, 'referral received');
     res.header('Location', `/api/deals/${deal.id}`);
     sendJson(res, created ? 201 : 200, referralView(deal, created));
   });

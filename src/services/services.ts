@@ -4,6 +4,7 @@ import { DEFAULT_DOMAIN_CONFIG, type DomainConfig } from '../domain';
 import type { Logger } from '../log';
 import { AdminStore } from '../store/admin';
 import { Bootstrap } from '../store/bootstrap';
+import { TenantStore } from '../store/tenant';
 import { PrismaStorage } from '../store/botStorage';
 
 /** The wizard's state store says so when another click saved first (its eTag no longer matches). */
@@ -24,6 +25,8 @@ import { RouteStore } from '../store/routes';
 import { DealCommands, type CommitListener } from './dealCommands';
 import { DealQueries } from './dealQueries';
 import { JobWorker } from './jobWorker';
+import { referralSendersOf } from '../referralSenders';
+import type { Resolve } from './callbackTarget';
 import { JOB } from './followUps';
 import { Outbox } from './outbox';
 import { partnerCenterTokenSource } from './partnerCenter/auth';
@@ -49,6 +52,8 @@ export interface Services {
   admin: AdminStore;
   /** The first admin of a fresh install (BOOTSTRAP_ADMINS or the first-contact offer). */
   bootstrap: Bootstrap;
+  /** The tenant recorded for the first admin (used when ALLOWED_TENANTS and MicrosoftAppTenantId are unset). */
+  tenant: TenantStore;
   /** The customer directory (R6). */
   customers: CustomerDirectory;
   /** Posted copies of deal cards and the version each shows. */
@@ -116,12 +121,23 @@ export function createDealCommands(db: Pick<Database, 'prisma'>, domain: DomainC
 
 const NOTHING_TO_WAKE: CommitListener = { jobs: () => undefined, notifications: () => undefined };
 
-export function createServices(config: Config, db: Database, logger: Logger): Services {
+export function createServices(config: Config, db: Database, logger: Logger, opts: { resolve?: Resolve } = {}): Services {
   const { prisma } = db;
   const domain = domainConfigOf(config);
   const jobStore = new JobStore(prisma);
   const jobs = new JobWorker(jobStore, logger);
-  const outbox = new Outbox(new NotificationStore(prisma), logger, { baseDelayMs: config.NOTIFY_RETRY_SECONDS * 1000 });
+  const senders = referralSendersOf(config);
+  const outbox = new Outbox(
+    new NotificationStore(prisma),
+    logger,
+    {
+      allowPrivate: config.CALLBACK_ALLOW_PRIVATE,
+      // A sender no longer configured gets no callbacks; its host list is read again at every attempt.
+      senderNamed: (account) => senders.find((s) => s.name === account) ?? null,
+      resolve: opts.resolve,
+    },
+    { baseDelayMs: config.NOTIFY_RETRY_SECONDS * 1000 },
+  );
   const syncOn = isPartnerCenterSyncOn(config);
   const commands = createDealCommands(db, domain, { jobs: () => jobs.kick(), notifications: () => outbox.kick() }, syncOn);
   const partnerCenter = syncOn ? createPartnerCenter(config, commands, jobStore, jobs, domain, logger, prisma) : null;
@@ -134,6 +150,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     people: new PeopleStore(prisma),
     admin: new AdminStore(prisma),
     bootstrap: new Bootstrap(prisma, config, logger),
+    tenant: new TenantStore(prisma),
     customers: new CustomerDirectory(prisma),
     cardPosts: new CardPostStore(prisma),
     conversations: new ConversationStore(prisma),

@@ -15,6 +15,9 @@ export interface DueNotification {
   url: string | null;
   payload: unknown;
   attempts: number;
+  nextAttemptAt: Date;
+  /** The referral sender of the notification's deal (Deal.senderAccount): whose callback hosts apply. */
+  senderAccount: string | null;
 }
 
 export interface Claim {
@@ -27,15 +30,23 @@ export interface Claim {
 export class NotificationStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Pending rows due at `now` (tests move it), not leased by the real clock. */
-  async due(now: Date, limit: number): Promise<DueNotification[]> {
+  /** Pending rows due at `now` (tests move it), not leased by the real clock; oldest first, from after `after`. */
+  async due(now: Date, limit: number, after?: Pick<DueNotification, 'id' | 'nextAttemptAt'>): Promise<DueNotification[]> {
     const clock = new Date();
-    return this.prisma.notification.findMany({
-      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: clock } }] },
-      orderBy: { nextAttemptAt: 'asc' },
+    const rows = await this.prisma.notification.findMany({
+      where: {
+        status: 'pending',
+        nextAttemptAt: { lte: now },
+        AND: [
+          { OR: [{ lockedUntil: null }, { lockedUntil: { lte: clock } }] },
+          after ? { OR: [{ nextAttemptAt: { gt: after.nextAttemptAt } }, { nextAttemptAt: after.nextAttemptAt, id: { gt: after.id } }] } : {},
+        ],
+      },
+      orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
       take: limit,
-      select: { id: true, dealId: true, kind: true, url: true, payload: true, attempts: true },
+      select: { id: true, dealId: true, kind: true, url: true, payload: true, attempts: true, nextAttemptAt: true, deal: { select: { senderAccount: true } } },
     });
+    return rows.map(({ deal, ...row }) => ({ ...row, senderAccount: deal.senderAccount }));
   }
 
   /** Claims one attempt of the row; null when another instance has it. */
@@ -64,10 +75,10 @@ export class NotificationStore {
     await this.prisma.notification.updateMany({ where: { id: claim.id, lockedUntil: claim.lease }, data: { status: 'failed', lockedUntil: null, lastError: error } });
   }
 
-  /** Notifications by status, newest first (GET /api/notifications). */
-  list(status?: NotificationStatus, limit = 100) {
+  /** Notifications by status, newest first (GET /api/notifications); one sender's only when `senderAccount` is given. */
+  list(status?: NotificationStatus, limit = 100, senderAccount?: string) {
     return this.prisma.notification.findMany({
-      where: status ? { status } : {},
+      where: { ...(status ? { status } : {}), ...(senderAccount !== undefined ? { deal: { senderAccount } } : {}) },
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: limit,
       select: {

@@ -76,6 +76,7 @@ export function referral(overrides: Partial<IncomingReferral['sender']> = {}, cr
     notes: 'Looking to cut Azure spend by 20 %.',
     sender: {
       key: 'microsoft',
+      account: 'legacy',
       type: 'microsoft',
       name: 'Microsoft seller Sato',
       callbackUrl: 'https://callback.example/referrals',

@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
+import type { Resolve } from '../../src/services/callbackTarget';
 import type { Database } from '../../src/store/database';
 import { startConnectorStub, type ConnectorStub } from './connectorStub';
 import { createTestDatabase } from './testDb';
@@ -12,6 +13,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Reuse an open database instead of a fresh in-memory one (the caller closes it). */
   db?: Database;
+  /** DNS for sender callbacks (default: the system resolver). */
+  resolve?: Resolve;
 }
 
 export interface PostResult {
@@ -70,7 +73,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   let port: number;
   try {
     stub = await startConnectorStub();
-    app = createApp({ config, db, logger: opts.logger ?? silentLogger(), drainTimeoutMs: 2_000 });
+    app = createApp({ config, db, logger: opts.logger ?? silentLogger(), drainTimeoutMs: 2_000, resolve: opts.resolve });
     ({ port } = await app.listen());
   } catch (err) {
     // A half-started app must not leave handles open: jest would hang instead of reporting the error.

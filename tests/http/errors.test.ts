@@ -28,7 +28,8 @@ const ROUTES: { name: string; method: string; path: string; token: string; body?
   { name: 'review a registration', method: 'PATCH', path: '/api/deals/some-deal/registration', token: API_TOKEN, body: { outcome: 'Approved' } },
   { name: 'receive a referral', method: 'POST', path: '/api/referrals', token: REFERRALS_TOKEN, body: pcReferral() },
   { name: 'list notifications', method: 'GET', path: '/api/notifications?status=failed', token: REFERRALS_TOKEN },
-  { name: 'retry a notification', method: 'POST', path: '/api/notifications/some-notification/retry', token: REFERRALS_TOKEN },
+  // Retrying is for operators (an API_CLIENTS admin), not senders.
+  { name: 'retry a notification', method: 'POST', path: '/api/notifications/some-notification/retry', token: API_TOKEN },
 ];
 
 /** What must never reach a client: exception names, stack frames, file paths, SQL. */

@@ -1,7 +1,7 @@
 import { ExpirySweeper } from '../../src/services/expirySweeper';
 import { adaptiveCards, cardAction, cardText, channelMessage } from '../helpers/teams';
 import type { TestApp } from '../helpers/testApp';
-import { daysFromNow, PEOPLE, pcReferral, postReferral, request, startCallbackReceiver, startReferralApp, TOKEN } from './referralTestKit';
+import { daysFromNow, OPERATOR_TOKEN, PEOPLE, pcReferral, postReferral, request, startCallbackReceiver, startReferralApp, TOKEN } from './referralTestKit';
 
 /** R17 expiry and reminders, R28 delivery with retries, as a sweep and a dispatch at chosen moments (no timers). */
 describe('expiry, reminders and sender notifications', () => {
@@ -121,7 +121,7 @@ describe('expiry, reminders and sender notifications', () => {
     // The decline kicked a first attempt at once; it fails.
     await waitFor(async () => (await notification(dealId)).attempts === 1 && (await notification(dealId)).lockedUntil === null);
     const afterFirst = await notification(dealId);
-    expect(afterFirst).toMatchObject({ status: 'pending', lastError: 'HTTP 503' });
+    expect(afterFirst).toMatchObject({ status: 'pending', lastError: 'http_5xx' });
     const t = afterFirst.nextAttemptAt;
     // Not before its backoff.
     expect((await app.app.services.outbox.runOnce(new Date(t.getTime() - 1000))).retrying).toEqual([]);
@@ -150,12 +150,15 @@ describe('expiry, reminders and sender notifications', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: 6 });
     const listed = await request(app, 'GET', '/api/notifications?status=failed', undefined, auth);
     expect(listed.body.items.map((n: any) => n.id)).toContain(failed.id);
-    expect(listed.body.items.find((n: any) => n.id === failed.id)).toMatchObject({ dealId, kind: 'declined', lastError: 'HTTP 500' });
+    expect(listed.body.items.find((n: any) => n.id === failed.id)).toMatchObject({ dealId, kind: 'declined', lastError: 'http_5xx' });
 
-    expect((await request(app, 'POST', '/api/notifications/no-such-id/retry', undefined, auth)).status).toBe(404);
+    // Retrying is an operator's job (an API_CLIENTS admin), not the sender's.
+    const operator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    expect((await request(app, 'POST', '/api/notifications/no-such-id/retry', undefined, operator)).status).toBe(404);
     expect((await request(app, 'POST', `/api/notifications/${failed.id}/retry`)).status).toBe(401);
+    expect((await request(app, 'POST', `/api/notifications/${failed.id}/retry`, undefined, auth)).status).toBe(403);
     callback.clearFailures();
-    const retried = await request(app, 'POST', `/api/notifications/${failed.id}/retry`, undefined, auth);
+    const retried = await request(app, 'POST', `/api/notifications/${failed.id}/retry`, undefined, operator);
     expect(retried.status).toBe(202);
     await waitFor(async () => (await notification(dealId)).status === 'delivered');
     expect(hitsFor(dealId).filter((h) => h.status === 200)).toHaveLength(1);

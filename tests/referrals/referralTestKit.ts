@@ -1,12 +1,19 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seedBasics } from '../helpers/fixtures';
 import { teamsUser, type TeamsUser } from '../helpers/teams';
 import { startTestApp, type TestApp } from '../helpers/testApp';
+import type { Resolve } from '../../src/services/callbackTarget';
 
 /** What the referral suites share: the app with intake enabled, people in every role, a referral body, a callback. */
 
 export const TOKEN = 'test-referrals-token-0123456789';
+
+/** An operator: an API_CLIENTS admin, who may list every notification and retry failed ones. */
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+export const sha256Hex = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+export const OPERATOR_CLIENT = `ops:admin:global:${sha256Hex(OPERATOR_TOKEN)}`;
 
 /** The seeded people (tests/helpers/fixtures.ts seedBasics) as Teams users, so they can click. */
 export const PEOPLE = {
@@ -18,9 +25,13 @@ export const PEOPLE = {
   nobody: teamsUser('Nobu Norole', 'aad-nobody'),
 } satisfies Record<string, TeamsUser>;
 
-export async function startReferralApp(env: Record<string, string> = {}) {
+export async function startReferralApp(env: Record<string, string> = {}, opts: { resolve?: Resolve } = {}) {
   // The timers are stopped in practice (a day); each test sweeps and dispatches itself with runOnce(now).
-  const app = await startTestApp({ env: { REFERRALS_API_TOKEN: TOKEN, SWEEP_INTERVAL_SECONDS: '86400', ...env } });
+  // The callback receivers run on this machine, so private addresses are allowed unless a test says otherwise.
+  const app = await startTestApp({
+    env: { REFERRALS_API_TOKEN: TOKEN, API_CLIENTS: OPERATOR_CLIENT, SWEEP_INTERVAL_SECONDS: '86400', CALLBACK_ALLOW_PRIVATE: '1', ...env },
+    resolve: opts.resolve,
+  });
   const seeded = await seedBasics(app.db.prisma);
   return { app, ...seeded };
 }

@@ -39,7 +39,7 @@ maybe('two instances on one PostgreSQL database', () => {
     await withRole(db.prisma, ALICE, 'alice@contoso.example');
     await db.close();
     [stub, callback] = await Promise.all([startConnectorStub(), startCallbackReceiver()]);
-    const env = { DATABASE_URL: dbUrl, REFERRALS_API_TOKEN: TOKEN, SWEEP_INTERVAL_SECONDS: '1', JOB_POLL_SECONDS: '1' };
+    const env = { DATABASE_URL: dbUrl, REFERRALS_API_TOKEN: TOKEN, SWEEP_INTERVAL_SECONDS: '1', JOB_POLL_SECONDS: '1', CALLBACK_ALLOW_PRIVATE: '1' };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   }, 60_000);
 

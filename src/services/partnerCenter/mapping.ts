@@ -199,6 +199,8 @@ export function incomingOf(r: PcReferral, locationId: string, base: { theirs: Sy
     inviteNotes: r.inviteContext?.notes ?? null,
     sender: {
       key: PARTNER_CENTER_SENDER,
+      // Not a REFERRAL_SENDERS account (that name is reserved): no sender token lists these notifications.
+      account: PARTNER_CENTER_SENDER,
       referralId: r.id,
       type: partner ? 'partner' : 'microsoft',
       name: invitedBy?.name || invitedBy?.organizationName || 'Microsoft',

@@ -265,6 +265,7 @@ export class DealRepository {
             senderKey: referral.sender.key,
             senderReferralId: referral.sender.referralId,
             senderCallbackUrl: referral.sender.callbackUrl ?? null,
+            senderAccount: referral.sender.account,
             inviteNotes: referral.inviteNotes ?? null,
             ...(referral.partnerCenter ? { ...syncColumns({ link: referral.partnerCenter, state: 'synced' }) } : {}),
             createdAt: referral.deal.createdAt,
