@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPartnerCenterSandbox, type Sandbox } from './partnerCenterSandbox';
 import { COMMANDS } from '../bot/commands';
 import { localeOf } from '../cards/i18n';
 import { createApp } from '../src/app';
@@ -79,7 +83,31 @@ export function startAgentsPlayground(endpoint: string, port: number, opts: { ti
   });
 }
 
+/** The Partner Center location the sandbox's referrals are for; mapped to the first demo location. */
+const SANDBOX_PC_LOCATION = 'sandbox-location-1';
+
+/**
+ * PARTNER_CENTER_SANDBOX=1: the shipped Partner Center stand-in (a test double of the Referrals API and its signed
+ * webhooks) is started first and the bot is pointed at it, so a newcomer sees a referral arrive from "Partner Center"
+ * and watches their Accept go back.
+ */
+async function startSandboxFor(env: NodeJS.ProcessEnv): Promise<Sandbox | undefined> {
+  if (env.PARTNER_CENTER_SANDBOX !== '1') return undefined;
+  const sb = await startPartnerCenterSandbox({ locationId: SANDBOX_PC_LOCATION });
+  const caFile = join(mkdtempSync(join(tmpdir(), 'cosell-pc-sandbox-')), 'ca.pem');
+  writeFileSync(caFile, sb.caPem);
+  Object.assign(env, {
+    PARTNER_CENTER_API_URL: sb.url,
+    PARTNER_CENTER_TOKEN: sb.token,
+    PARTNER_CENTER_CERT_HOSTS: sb.certHost,
+    PARTNER_CENTER_WEBHOOK_CA_FILE: caFile,
+    PARTNER_CENTER_POLL_SECONDS: env.PARTNER_CENTER_POLL_SECONDS ?? '60',
+  });
+  return sb;
+}
+
 async function main(): Promise<void> {
+  const sandbox = await startSandboxFor(process.env);
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   if (!isLocalMode(config)) {
@@ -103,6 +131,13 @@ async function main(): Promise<void> {
     throw err;
   });
   const endpoint = `http://localhost:${port}/api/messages`;
+  if (sandbox && app.services.partnerCenter) {
+    const first = (await app.services.people.locations())[0];
+    if (first) await app.services.partnerCenter.store.mapLocation(first.id, SANDBOX_PC_LOCATION, { kind: 'system', id: 'system', name: 'playground' });
+    sandbox.setWebhookUrl(`http://localhost:${port}/api/partner-center/events`);
+    // One referral from "Microsoft" arrives as soon as the playground is open.
+    sandbox.createAsMicrosoft({ name: 'Fabrikam – Azure Cost Optimization assessment', details: { requirements: { solutions: [{ id: 'aco', name: 'Azure Cost Optimization' }] } } } as never);
+  }
   const relay: LocaleRelay | undefined = clientLocale
     ? await startLocaleRelay(endpoint, clientLocale.data).catch(async (err: unknown) => {
         await app.close();
@@ -123,6 +158,11 @@ async function main(): Promise<void> {
     console.log(`  Locale relay:      ${relay.endpoint}  (every activity sent as locale ${clientLocale.data.locale}, country ${clientLocale.data.country})`);
   }
   console.log(`  Agents Playground: ${playground.url}   <- open this in your browser`);
+  if (sandbox) {
+    console.log(`  Partner Center:    ${sandbox.url}  (the sandbox: a TEST DOUBLE of the Referrals API; one referral was just sent)`);
+    console.log(`    New referral "as Microsoft":  curl -X POST ${sandbox.origin}/sandbox/referrals -H 'Content-Type: application/json' -d '{"name":"Contoso - Data and AI"}'`);
+    console.log(`    What Partner Center holds:    curl ${sandbox.origin}/sandbox/referrals`);
+  }
   // The commands in the language the bot will answer in.
   const lang = localeOf(clientLocale?.data.locale ?? 'en-US');
   const [newDeal, deals, pipeline, help] = (['newDeal', 'deals', 'pipeline', 'help'] as const).map((id) => `"${COMMANDS.find((c) => c.id === id)?.[lang] ?? id}"`);
@@ -139,6 +179,7 @@ async function main(): Promise<void> {
     await relay?.close();
     await app.close();
     await db.close();
+    await sandbox?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
