@@ -116,8 +116,10 @@ export function createPartnerCenterClient(cfg: PartnerCenterClientConfig): Partn
     const where = `${method} ${url.pathname}`;
     try {
       let res: Response;
+      const send = () => doFetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ac.signal, redirect: 'error' });
       try {
-        res = await doFetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ac.signal, redirect: 'error' });
+        // A kept-alive connection the server closed meanwhile fails at once (ECONNRESET): a read is safe to ask again.
+        res = await send().catch((err: unknown) => (method === 'GET' && !ac.signal.aborted ? send() : Promise.reject(err)));
       } catch (err) {
         throw new PartnerCenterError('unavailable', `${where}: ${ac.signal.aborted ? `no answer within ${timeoutMs} ms` : `network error (${errorText(err)})`}`);
       }
