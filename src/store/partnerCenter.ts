@@ -49,6 +49,13 @@ export class PartnerCenterStore {
     return row ? { deal: toRecord(row), link: this.linkOf(row) } : null;
   }
 
+  /** A page's referrals we already have, in one read (a poll applies hundreds at a time). */
+  async byReferralIds(referralIds: readonly string[]): Promise<Map<string, LinkedDeal>> {
+    if (!referralIds.length) return new Map();
+    const rows = await this.prisma.deal.findMany({ where: { pcReferralId: { in: [...referralIds] } }, include: recordInclude });
+    return new Map(rows.map((row) => [row.pcReferralId!, { deal: toRecord(row), link: this.linkOf(row) }]));
+  }
+
   async byDealId(dealId: string): Promise<LinkedDeal | null> {
     const row = await findRecordRow(this.prisma, dealId);
     return row ? { deal: toRecord(row), link: this.linkOf(row) } : null;

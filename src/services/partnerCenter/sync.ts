@@ -57,9 +57,9 @@ export class PartnerCenterSync {
   // -- inbound ----------------------------------------------------------------------------------------------------------
 
   /** A referral as Partner Center has it now: a new deal, an update of ours, or nothing when we have it already. */
-  async apply(referral: PcReferral, locations?: Map<string, string>): Promise<ApplyOutcome> {
+  async apply(referral: PcReferral, locations?: Map<string, string>, prefetched?: LinkedDeal | null): Promise<ApplyOutcome> {
     const locationOf = (pcId: string) => locations?.get(pcId) ?? null;
-    const known = await this.store.byReferralId(referral.id);
+    const known = prefetched !== undefined ? prefetched : await this.store.byReferralId(referral.id);
     const resolve = async (pcId: string) => (locations ? locationOf(pcId) : this.store.locationFor(pcId));
     const target = targetLocationOf(referral);
     const locationId = target ? await resolve(target) : null;
@@ -80,13 +80,19 @@ export class PartnerCenterSync {
       }
       return 'unmapped';
     }
-    const country = (await this.store.countryOf(locationId)) ?? this.options.defaultCountry ?? 'JP';
+    const country = (await this.countryOf(locationId)) ?? this.options.defaultCountry ?? 'JP';
     const result = await this.commands.receive(incomingOf(referral, locationId, { theirs }, this.domain, country));
     if (!result.ok) {
       this.logger.warn({ referralId: referral.id, refusal: result.refusal.code, fields: result.refusal.fieldErrors.map((e) => e.field) }, 'Partner Center referral refused by intake');
       return 'refused';
     }
     return result.value.created ? 'created' : 'unchanged';
+  }
+
+  private readonly countries = new Map<string, string | null>();
+  private async countryOf(locationId: string): Promise<string | null> {
+    if (!this.countries.has(locationId)) this.countries.set(locationId, await this.store.countryOf(locationId));
+    return this.countries.get(locationId) ?? null;
   }
 
   private async update({ deal, link }: LinkedDeal, referral: PcReferral, theirs: SyncedFields): Promise<ApplyOutcome> {
@@ -144,9 +150,10 @@ export class PartnerCenterSync {
     try {
       const locations = await this.store.locationMap();
       for await (const page of this.client.list({ updatedSince: since ? new Date(since.getTime() - this.overlapMs) : undefined })) {
+        const known = await this.store.byReferralIds(page.map((r) => r.id));
         for (const referral of page) {
           counts.seen++;
-          const outcome = await this.apply(referral, locations);
+          const outcome = await this.apply(referral, locations, known.get(referral.id) ?? null);
           if (outcome === 'created') counts.created++;
           else if (outcome === 'updated' || outcome === 'refused') counts.updated++;
           const at = new Date(referral.updatedDateTime);
