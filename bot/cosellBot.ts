@@ -40,29 +40,39 @@ export class CosellBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    const { type, name } = context.activity;
+    const clicked = type === 'invoke' && name === 'adaptiveCard/action';
     // Other channels, other tenants and people without an Entra ID are refused before anything is recorded.
-    const admitted = await admission(context.activity, this.services);
+    let admitted: Awaited<ReturnType<typeof admission>>;
+    try {
+      admitted = await admission(context.activity, this.services);
+    } catch (err) {
+      // The recorded tenant could not be read (the database is down): a click still gets its card, a message the apology.
+      if (!clicked) throw err;
+      return this.answerClickFailed(context, err);
+    }
     if (!admitted.ok) {
       const { channelId, type: activityType } = context.activity;
       this.services.logger.warn({ reason: admitted.reason, channelId, tenantId: tenantOf(context.activity), activityType }, 'turn refused');
       await refuseTurn(context, admitted.reason);
       return;
     }
-    const { type, name } = context.activity;
-    const clicked = type === 'invoke' && name === 'adaptiveCard/action';
     if (type === 'message' || clicked) {
       try {
         await beginTurn(context, this.services);
       } catch (err) {
         if (!clicked) throw err; // a message: the adapter's onTurnError apologises
-        // A click must still be answered with a card: the database is unreachable, nothing was written.
-        this.services.logger.error({ err }, 'card action failed before it started');
-        const card = messageCard(t(localeOf(context.activity.locale), 'error.apology'), [], 'attention');
-        await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponse(card) } });
-        return;
+        return this.answerClickFailed(context, err);
       }
     }
     await super.run(context);
+  }
+
+  /** A click must still be answered with a card: the database is unreachable, nothing was written. */
+  private async answerClickFailed(context: TurnContext, err: unknown): Promise<void> {
+    this.services.logger.error({ err }, 'card action failed before it started');
+    const card = messageCard(t(localeOf(context.activity.locale), 'error.apology'), [], 'attention');
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponse(card) } });
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {

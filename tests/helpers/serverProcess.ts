@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TENANT_ID } from './teams';
 
 /**
  * The real server in a process of its own (src/main.ts through tests/helpers/registerTs.js, no build needed), for
@@ -74,8 +75,9 @@ export function invokeBody(verb: string, data: Record<string, unknown>, from: { 
     serviceUrl,
     from: { id: `29:${from.aadObjectId}`, name: from.name, aadObjectId: from.aadObjectId },
     recipient: { id: '28:bot', name: 'Co-sell' },
-    conversation: { id: `a:personal-${from.aadObjectId}`, conversationType: 'personal', tenantId: 'tenant' },
-    channelData: { tenant: { id: 'tenant' } },
+    // The same organisation as every other Teams activity of the tests (the bot serves one tenant).
+    conversation: { id: `a:personal-${from.aadObjectId}`, conversationType: 'personal', tenantId: TENANT_ID },
+    channelData: { tenant: { id: TENANT_ID } },
     locale: 'en-US',
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   };
