@@ -5,6 +5,7 @@ import type { Customer, Prisma, PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse';
 import { NewCustomerSchema, fieldErrorsOf, type CustomerData, type FieldError, type NewCustomer } from '../domain';
 import type { Logger } from '../log';
+import { escapeLike } from './like';
 import { searchKey } from './searchKey';
 
 /** The customer directory (R6): search by name within a country (and city), add customers, import a CSV. */
@@ -21,10 +22,7 @@ export interface CustomerQuery {
 
 export { NewCustomerSchema, type NewCustomer } from '../domain';
 
-/** `%`, `_` and `\` are LIKE wildcards/escape in PostgreSQL; a typed "100%" must match itself only. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+export { escapeLike } from './like';
 
 /** Lower is better: exact name, name starts with the query, a word starts with it, contains it, has all words. */
 export function matchRank(name: string, key: string): number {
