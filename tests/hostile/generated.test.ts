@@ -77,11 +77,20 @@ const NASTY = [
   'a'.repeat(5000),
 ];
 const nasty = fc.constantFrom(...NASTY);
-const scalar = fc.oneof(nasty, anyUnits, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+/** Plausible text with one bad code unit inside: what reaches the database if a schema forgets to check. */
+const dirty = fc
+  .tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom('\u0000', '\u0000', '\u0000', '\ud800', '\udc00', '\u0007', '\u007f'), fc.string({ maxLength: 8 }))
+  .map(([a, bad, b]) => `${a}${bad}${b}`);
+const scalar = fc.oneof(
+  { weight: 4, arbitrary: dirty },
+  { weight: 4, arbitrary: nasty },
+  { weight: 2, arbitrary: anyUnits },
+  { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
+);
 const hostileValue = fc.oneof(
-  { weight: 6, arbitrary: scalar },
+  { weight: 8, arbitrary: scalar },
   { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.oneof(nasty, fc.string({ maxLength: 8 })), scalar, { maxKeys: 3 }) },
+  { weight: 1, arbitrary: fc.dictionary(fc.oneof(nasty, dirty, fc.string({ maxLength: 8 })), scalar, { maxKeys: 3 }) },
 );
 
 function setPath(target: Record<string, any>, path: string, value: unknown): void {
@@ -121,12 +130,23 @@ const REFERRAL_PATHS = [
   'sender.callbackUrl',
 ];
 
-const MEDIA_TYPES = ['application/json', 'application/json', 'application/json', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'text/plain'];
+/** Fields stored as text: a bad code unit in one of them is what a forgotten check lets through to the database. */
+const TEXT_PATHS = ['id', 'name', 'customerProfile.name', 'customerProfile.address.city', 'details.notes', 'inviteContext.notes', 'targetLocation', 'sender.name', 'customerProfile.team.0.firstName'];
+const mutation = fc.oneof(
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...TEXT_PATHS), fc.oneof({ weight: 2, arbitrary: dirty }, { weight: 1, arbitrary: hostileValue })) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...REFERRAL_PATHS), hostileValue) },
+);
+
+const MEDIA_TYPES = [...Array(9).fill('application/json'), 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'text/plain'];
 
 test('generated referral bodies: never a 5xx; a refusal stores nothing', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.tuple(fc.constantFrom(...REFERRAL_PATHS), hostileValue), { minLength: 1, maxLength: 3 }),
+      // Mostly one bad field in an otherwise valid referral (so the value reaches as far as it can), sometimes more.
+      fc.oneof(
+        { weight: 3, arbitrary: mutation.map((m) => [m]) },
+        { weight: 1, arbitrary: fc.array(mutation, { minLength: 2, maxLength: 3 }) },
+      ),
       fc.constantFrom(...MEDIA_TYPES),
       async (mutations, mediaType) => {
         const body = pcReferral();
@@ -143,15 +163,23 @@ test('generated referral bodies: never a 5xx; a refusal stores nothing', async (
   );
 });
 
-const PATHS = [...Object.keys(PATCH_PATHS), ...IMMUTABLE_PATHS, '/details/requirements/solutions', '/nope', '', '/'];
+const OTHER_PATHS = [...IMMUTABLE_PATHS, '/details/requirements/solutions', '/nope', '', '/'];
 const op = fc.record(
-  { op: fc.oneof(fc.constantFrom('replace', 'add'), { weight: 1, arbitrary: fc.constantFrom('remove', 'copy', 'test', '\u0000') }), path: fc.oneof(fc.constantFrom(...PATHS), nasty), value: hostileValue },
+  {
+    op: fc.oneof({ weight: 5, arbitrary: fc.constantFrom('replace', 'add') }, { weight: 1, arbitrary: fc.constantFrom('remove', 'copy', 'test', '\u0000') }),
+    path: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...Object.keys(PATCH_PATHS)) },
+      { weight: 2, arbitrary: fc.constantFrom(...OTHER_PATHS) },
+      { weight: 1, arbitrary: fc.oneof(nasty, dirty) },
+    ),
+    value: hostileValue,
+  },
   { requiredKeys: ['op', 'path'] },
 );
 
 test('generated JSON Patch documents: never a 5xx; a refusal leaves the deal and its history as they were', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: fc.array(op, { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: hostileValue }), async (doc) => {
+    fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: fc.array(op, { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: hostileValue }), async (doc) => {
       const current = await call(app, 'GET', `/api/deals/${openDealId}`);
       expect(current.status).toBe(200);
       const before = await footprint(app);
@@ -169,7 +197,7 @@ test('generated JSON Patch documents: never a 5xx; a refusal leaves the deal and
 test('generated GET /api/deals query strings: never a 5xx', async () => {
   const names = ['q', 'location', 'stage', 'status', '$top', 'cursor', 'updatedSince', 'type', 'direction', '\u0000'];
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...names), fc.oneof(nasty, anyUnits)), { minLength: 1, maxLength: 3 }), async (pairs) => {
+    fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...names), fc.oneof({ weight: 3, arbitrary: dirty }, nasty, anyUnits)), { minLength: 1, maxLength: 3 }), async (pairs) => {
       // encodeURIComponent refuses lone surrogates; percent-encode their UTF-8-ish bytes by hand instead.
       const enc = (s: string) => [...s].map((c) => (/[\ud800-\udfff]/.test(c) ? '%ED%A0%80' : encodeURIComponent(c))).join('');
       const res = await call(app, 'GET', `/api/deals?${pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}`);
@@ -183,7 +211,7 @@ test('generated card submits through /api/messages: never a 5xx; nothing changes
   const user = teamsUser('Yuki Tokyo', 'aad-tokyouser'); // a Referrals user (not an admin) in Tokyo
   const verbs = [...Object.keys(CARD_VERBS), 'newDeal', 'nope'];
   const dealIds = fc.oneof(fc.constant(closedDealId), nasty, anyUnits, fc.uuid());
-  const data = fc.record({ dealId: dealIds, version: hostileValue, extra: hostileValue, nav: hostileValue, value: hostileValue }, { requiredKeys: ['dealId'] });
+  const data = fc.record({ dealId: dealIds, version: hostileValue, extra: hostileValue, nav: hostileValue, value: hostileValue, query: hostileValue, country: hostileValue }, { requiredKeys: ['dealId'] });
   const count = async () => ({
     ...(await footprint(app)),
     users: await app.db.prisma.user.count(),
