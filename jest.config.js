@@ -11,7 +11,7 @@ const base = {
   setupFiles: ['<rootDir>/tests/helpers/nativePglite.ts'],
 };
 
-const APP_SUITES = ['http', 'bot', 'admin', 'wizard', 'referrals', 'deals', 'api', 'app', 'partnerCenter'];
+const APP_SUITES = ['http', 'bot', 'admin', 'wizard', 'referrals', 'deals', 'api', 'app', 'partnerCenter', 'hostile'];
 
 const projects = [{ ...base, displayName: 'pglite', testMatch: ['<rootDir>/tests/**/*.test.ts'] }];
 if (process.env.TEST_DATABASE_URL) {

@@ -12,6 +12,7 @@ import { cardAttachment, type AdaptiveCard } from '../cards/render';
 import { CARD_VERBS } from './actions';
 import { admission, refuseTurn, tenantOf } from './admission';
 import { gateInvoke, gateMessage } from './admin/gate';
+import { hasUncleanText } from './inputGuard';
 import type { BotServices } from './botServices';
 import { COMMANDS, parseCommand } from './commands';
 import { TEXT_HANDLERS } from './textCommands';
@@ -58,6 +59,13 @@ export class CosellBot extends TeamsActivityHandler {
       return;
     }
     if (type === 'message' || clicked) {
+      // NUL, control characters, lone surrogates in what was typed or submitted: refused before anything is recorded.
+      if (hasUncleanText(context.activity.text) || hasUncleanText(context.activity.value)) {
+        const card = messageCard(t(localeOf(context.activity.locale), 'card.badCharacters'), [], 'attention');
+        if (clicked) await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponse(card) } });
+        else await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+        return;
+      }
       try {
         await beginTurn(context, this.services);
       } catch (err) {

@@ -6,7 +6,7 @@ import {
   ReviewOutcomeSchema,
   type FieldError,
 } from '../src/domain';
-import type { DealRecord } from '../src/domain';
+import { amountOfText, type DealRecord } from '../src/domain';
 import type { RecentContact } from '../src/domain';
 import { clip, formatMoney, moment, type Notice, type NoteView } from './dealCard';
 import { t, type Locale, type MessageKey } from './i18n';
@@ -82,10 +82,16 @@ function fieldsOf(locale: Locale, fields: readonly string[], prefix: string, sta
   return { labels, values, errors };
 }
 
-/** Input.Number wants a number (or nothing), whatever was typed. */
+/**
+ * Input.Number wants a number (or nothing), whatever was typed: read as the domain reads amounts (full-width digits
+ * folded; "0x10" or "1e3" are no number, so a refused value is not shown back as 16 or 1000).
+ */
 function numberOrNull(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v.replace(/[,\s_]/g, '')))) return Number(v.replace(/[,\s_]/g, ''));
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = amountOfText(v);
+    return Number.isFinite(n) ? n : null;
+  }
   return null;
 }
 

@@ -6,6 +6,7 @@ import {
   EmailSchema,
   PhoneSchema,
   TeamMemberSchema,
+  cleanString,
   optionalText,
   requiredText,
 } from './fields';
@@ -25,7 +26,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const clearableText = (max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
-    z.string(e('invalid')).trim().max(max, { error: 'tooLong' }).nullable().optional(),
+    cleanString().trim().max(max, { error: 'tooLong' }).nullable().optional(),
   );
 
 export const SolutionSchema = z.object({ id: requiredText(100), name: requiredText(200) });

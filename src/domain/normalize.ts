@@ -33,3 +33,28 @@ export function searchKey(s: string): string {
     .replace(/[\s\u3000・,.、。()（）「」'"-]+/g, ' ')
     .trim();
 }
+
+/** Dash look-alikes a Japanese IME or a word processor types where a hyphen-minus is meant (０３ー１２３４, 100‐0001). */
+const DASHES = /[\u2010-\u2015\u2212\u30fc\uff70\ufe58\ufe63]/g;
+
+/**
+ * Typed input of a code-like field — amounts, phones, DUNS numbers, currency and country codes, dates: NFKC
+ * (full-width digits and letters → ASCII, `－` → `-`), every dash look-alike (`ー`, `‐`, `−`, …) → `-`, white space
+ * trimmed. The one fold these fields share, so `２０２７－０１－３１`, `ＪＰＹ` and `１２３－４５６－７８９` are read as
+ * typed in ASCII.
+ */
+export function foldCode(s: string): string {
+  return s.normalize('NFKC').replace(DASHES, '-').trim();
+}
+
+/** C0 control characters other than tab, line feed and carriage return, and DEL: never part of a typed text. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Whether a text can be stored as it is: no NUL or other control character (PostgreSQL refuses NUL; the others are
+ * invisible), and no lone surrogate (it would silently become U+FFFD on the way to the database).
+ */
+export function isCleanText(s: string): boolean {
+  return !CONTROL.test(s) && !LONE_SURROGATE.test(s);
+}

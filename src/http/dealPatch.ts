@@ -3,7 +3,11 @@ import {
   STAGES_OF,
   STAGE_PERCENT,
   SUBSTATUSES_OF,
+  amountOfText,
+  MAX_DATE,
+  MIN_DATE,
   commandForStage,
+  dateOfDateOrDateTime,
   fieldError,
   isValidStatusPair,
   mapStage,
@@ -64,6 +68,8 @@ function normalizePath(path: string): string {
     .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
     .join('/');
 }
+
+const dateRange = (code: string) => (code === 'dateOutOfRange' ? { min: MIN_DATE, max: MAX_DATE } : undefined);
 
 const isPatchPath = (p: string): p is PatchPath => Object.hasOwn(PATCH_PATHS, p);
 
@@ -138,9 +144,10 @@ function collect(ops: readonly PatchOperation[]): { ok: true; wanted: Wanted } |
         wanted.currency = v as string;
         break;
       case '/details/closingDateTime': {
-        // Partner Center sends a date-time; the deal keeps a date.
-        const s = v as string;
-        wanted.closeDate = /^\d{4}-\d{2}-\d{2}T/.test(s) ? s.slice(0, 10) : s;
+        // Partner Center sends a date-time; the deal keeps a date. A date-time is read strictly (no `…Tgarbage`).
+        const day = dateOfDateOrDateTime(v as string);
+        if (!day.ok) return { ok: false, refusal: refuse('INVALID_INPUT', {}, [fieldError(path, day.code, dateRange(day.code))]), target: path };
+        wanted.closeDate = day.value;
         break;
       }
       case '/details/notes':
@@ -197,7 +204,7 @@ function statusMove(deal: DealRecord, w: Wanted): { ok: true; move: Move } | Exc
   return { ok: true, move };
 }
 
-const amountOf = (v: number | string) => (typeof v === 'number' ? v : Number(v.replace(/[,\s_]/g, '')));
+const amountOf = (v: number | string) => (typeof v === 'number' ? v : amountOfText(v));
 const blankToNull = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
 
 /** Only what differs from the deal: a PATCH that repeats current values changes nothing and is no error. */

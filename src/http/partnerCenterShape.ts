@@ -8,6 +8,8 @@ import {
   StageSchema,
   StatusSchema,
   SubstatusSchema,
+  cleanString,
+  parseDateTime,
   stagePercent,
   type DealRecord,
   type Direction,
@@ -171,12 +173,18 @@ export const ListQuerySchema = z
     dealType: optionalQuery(DealTypeSchema),
     status: optionalQuery(StatusSchema),
     substatus: optionalQuery(SubstatusSchema),
-    stage: optionalQuery(z.string().max(100)).describe('A stage id or standard name (Secure customer LOE).'),
-    location: optionalQuery(z.string().max(100)),
-    updatedSince: optionalQuery(DateTime),
-    q: optionalQuery(z.string().max(200)).describe('Deal name or customer name contains (case-insensitive).'),
-    $top: optionalQuery(z.coerce.number().int().min(1).max(100)).describe('Page size, 1–100 (default 20).'),
-    cursor: optionalQuery(z.string().max(200)).describe('Opaque; take it from @odata.nextLink.'),
+    stage: optionalQuery(cleanString().max(100)).describe('A stage id or standard name (Secure customer LOE).'),
+    location: optionalQuery(cleanString().max(100)),
+    updatedSince: optionalQuery(DateTime.refine((v) => parseDateTime(v).ok, { error: 'invalidDateTime' })),
+    q: optionalQuery(cleanString().max(200)).describe('Deal name or customer name contains (case-insensitive); % and _ are literal.'),
+    $top: optionalQuery(
+      z
+        .string()
+        .regex(/^\d{1,3}$/, { error: 'notANumber' })
+        .transform(Number)
+        .pipe(z.number().int().min(1).max(100)),
+    ).describe('Page size, 1–100 (default 20).'),
+    cursor: optionalQuery(cleanString().max(200)).describe('Opaque; take it from @odata.nextLink.'),
   })
   .strict();
 export type ListQuery = z.infer<typeof ListQuerySchema>;

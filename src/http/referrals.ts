@@ -6,6 +6,8 @@ import {
   AmountSchema,
   CountrySchema,
   CurrencySchema,
+  DateOrDateTimeSchema,
+  DateTimeSchema as SharedDateTimeSchema,
   DealTypeSchema,
   DunsSchema,
   EmailSchema,
@@ -53,18 +55,11 @@ const CallbackUrlSchema = z
   .refine((v) => parseCallbackUrl(v) !== null, e('invalidUrl'));
 
 /** ISO 8601 with a time (`2026-11-29T09:00:00Z`). */
-const DateTimeSchema = z
-  .string(e('required'))
-  .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), e('invalid'))
-  .transform((v) => new Date(v));
+// Not after tomorrow: a referral was created before it was sent (and its expiry must stay a valid date).
+const DateTimeSchema = SharedDateTimeSchema.refine((d) => d.getTime() <= Date.now() + 86_400_000, { error: 'dateInFuture' });
 
 /** A date, or a date-time whose UTC date is taken (Partner Center sends `closingDateTime`). */
-const ClosingDateSchema = z
-  .string(e('required'))
-  .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(Date.parse(v)), e('invalidDate'))
-  .transform((v) => (v.length === 10 ? v : new Date(v).toISOString().slice(0, 10)));
+const ClosingDateSchema = DateOrDateTimeSchema;
 
 /** A JSON boolean: missing is "required", anything else ("yes", 1) is "invalid". */
 const Flag = z.boolean({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') });

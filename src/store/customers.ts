@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { Customer, Prisma, PrismaClient } from '@prisma/client';
-import { parse } from 'csv-parse';
-import { NewCustomerSchema, fieldErrorsOf, type CustomerData, type FieldError, type NewCustomer } from '../domain';
+import type { CustomerData, NewCustomer } from '../domain';
 import type { Logger } from '../log';
+import { importCustomers, type ImportReport } from './customerImport';
+import { escapeLike } from './like';
 import { searchKey } from './searchKey';
 
 /** The customer directory (R6): search by name within a country (and city), add customers, import a CSV. */
@@ -21,10 +21,7 @@ export interface CustomerQuery {
 
 export { NewCustomerSchema, type NewCustomer } from '../domain';
 
-/** `%`, `_` and `\` are LIKE wildcards/escape in PostgreSQL; a typed "100%" must match itself only. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+export { escapeLike } from './like';
 
 /** Lower is better: exact name, name starts with the query, a word starts with it, contains it, has all words. */
 export function matchRank(name: string, key: string): number {
@@ -93,72 +90,15 @@ export class CustomerDirectory {
   }
 }
 
-/** One line of the import file; the header names the columns (extra columns are ignored). */
-export const CUSTOMER_CSV_COLUMNS = ['name', 'addressLine1', 'city', 'state', 'postalCode', 'country', 'duns'] as const;
-
-export interface BadRow {
-  /** 1-based line number in the file (the header is line 1). */
-  line: number;
-  errors: FieldError[];
-}
-
-export interface ImportReport {
-  created: number;
-  updated: number;
-  bad: BadRow[];
-}
-
-/**
- * Streams a customer CSV into the directory: each row validated on its own (a bad row is reported with its line
- * number and skipped, the others still load), upserted on DUNS.
- */
-export async function importCustomers(prisma: PrismaClient, input: Readable): Promise<ImportReport> {
-  const report: ImportReport = { created: 0, updated: 0, bad: [] };
-  const parser = input.pipe(
-    parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }),
-  );
-  let batch: NewCustomer[] = [];
-  for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    const parsed = NewCustomerSchema.safeParse(record.record);
-    if (!parsed.success) {
-      report.bad.push({ line: record.info.lines, errors: fieldErrorsOf(parsed.error) });
-      continue;
-    }
-    batch.push(parsed.data);
-    if (batch.length >= IMPORT_BATCH) {
-      await upsertBatch(prisma, batch, report);
-      batch = [];
-    }
-  }
-  await upsertBatch(prisma, batch, report);
-  return report;
-}
-
-const IMPORT_BATCH = 200;
-
-/** One transaction per batch: new DUNS numbers in one insert, known ones (and rows without DUNS) one by one. */
-async function upsertBatch(prisma: PrismaClient, batch: NewCustomer[], report: ImportReport): Promise<void> {
-  if (batch.length === 0) return;
-  // The last row wins when a file names the same DUNS twice, as it would row by row.
-  const byDuns = new Map(batch.filter((c) => c.duns).map((c) => [c.duns as string, c]));
-  const withoutDuns = batch.filter((c) => !c.duns);
-  await prisma.$transaction(async (tx) => {
-    const known = new Set(
-      (await tx.customer.findMany({ where: { duns: { in: [...byDuns.keys()] } }, select: { duns: true } })).map((c) => c.duns as string),
-    );
-    const fresh = [...byDuns.values()].filter((c) => !known.has(c.duns as string));
-    if (fresh.length) {
-      await tx.customer.createMany({ data: fresh.map((c) => ({ ...columnsOf(c), duns: c.duns as string })) });
-      report.created += fresh.length;
-    }
-    const directory = new CustomerDirectory(tx as unknown as PrismaClient);
-    for (const c of [...[...byDuns.values()].filter((c) => known.has(c.duns as string)), ...withoutDuns]) {
-      const { created } = await directory.upsert(c);
-      if (created) report.created++;
-      else report.updated++;
-    }
-  });
-}
+export {
+  CUSTOMER_CSV_COLUMNS,
+  ImportRefused,
+  importCustomers,
+  type BadRow,
+  type FlaggedCell,
+  type ImportOptions,
+  type ImportReport,
+} from './customerImport';
 
 function columnsOf(c: NewCustomer) {
   return {

@@ -17,6 +17,7 @@ import {
   type Result,
   type Stage,
 } from '../../domain';
+import { escapeLike } from '../like';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
 import { findRecordRow } from './repository';
 
@@ -166,8 +167,10 @@ export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWher
   if (filter.locationIds) and.push({ locationId: { in: filter.locationIds } });
   if (filter.updatedSince) and.push({ updatedAt: { gte: filter.updatedSince } });
   if (filter.q) {
+    // `%` and `_` in what was typed are literal characters, not wildcards.
+    const q = escapeLike(filter.q);
     and.push({
-      OR: [{ name: { contains: filter.q, mode: 'insensitive' } }, { customer: { name: { contains: filter.q, mode: 'insensitive' } } }],
+      OR: [{ name: { contains: q, mode: 'insensitive' } }, { customer: { name: { contains: q, mode: 'insensitive' } } }],
     });
   }
   return and.length ? { AND: and } : {};
