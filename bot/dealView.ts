@@ -53,7 +53,8 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
       continue;
     }
     if (a.action === 'win' && !a.enabled && a.refusal?.code === 'STAGES_INCOMPLETE') {
-      hint = t(locale, 'deal.hint.winBlocked', { reason: a.refusal.message[locale] });
+      const next = a.refusal.params.next;
+      hint = t(locale, 'deal.hint.winBlocked', { next: typeof next === 'object' ? next[locale] : String(next ?? '') });
       continue;
     }
     const spec = buttonSpecs.get(a.action);

@@ -1,11 +1,13 @@
 import {
   CLOSE_REASON_LABEL,
   DEAL_TYPE_LABEL,
+  LIST_SEPARATOR,
   MANDATORY_SA_STAGES,
   REGISTRATION_STATUS_LABEL,
   STAGE_LABEL,
   STATUS_LABEL,
   SUBSTATUS_LABEL,
+  stageLabel,
   stagePercent,
 } from '../src/domain';
 import type { DealRecord } from '../src/domain';
@@ -96,20 +98,20 @@ function factsOf(deal: DealRecord, locale: Locale) {
   const fact = (key: MessageKey, value: string | null | undefined) => {
     if (value) facts.push({ title: t(locale, key), value });
   };
-  fact('deal.fact.customer', [deal.customer.name, deal.customer.city, deal.customer.duns ? `DUNS ${deal.customer.duns}` : null].filter(Boolean).join(' · '));
+  fact('deal.fact.customer', [deal.customer.name, deal.customer.city, deal.customer.duns ? `DUNS ${deal.customer.duns}` : null].filter(Boolean).join(LIST_SEPARATOR[locale]));
   fact('deal.fact.location', deal.locationName || deal.locationId);
   fact('deal.fact.value', formatMoney(deal.value, deal.currency, locale));
   fact('deal.fact.closeDate', deal.closeDate);
   fact('deal.fact.type', DEAL_TYPE_LABEL[deal.type][locale]);
   if (deal.type === 'solutionAssessment') {
-    fact('deal.fact.assessment', [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(' · '));
+    fact('deal.fact.assessment', [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(LIST_SEPARATOR[locale]));
   } else {
     fact('deal.fact.solutions', deal.solutions.map((s) => s.name).join(', '));
   }
   fact('deal.fact.team', deal.team.map((m) => m.name).join(', '));
   fact('deal.fact.crmId', deal.crmId);
   fact('deal.fact.campaignId', deal.campaignId);
-  if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(' · '));
+  if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]));
   facts.push(...referralFacts(deal, locale)); // R14: expires in N days, requirements, sender's message
   if (deal.status === 'Closed') {
     fact('deal.fact.closed', [deal.closedByName, deal.closedAt ? day(deal.closedAt) : null].filter(Boolean).join(', '));
@@ -173,14 +175,14 @@ export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOpt
     notice: opts.notice?.text ?? '',
     noticeStyle: opts.notice ? NOTICE_STYLE[opts.notice.kind] : 'default',
     title: deal.name,
-    subtitle: `${t(locale, 'deal.number', { number: deal.number })} · ${t(locale, deal.direction === 'inbound' ? 'deal.inbound' : 'deal.outbound')}`,
+    subtitle: [t(locale, 'deal.number', { number: deal.number }), t(locale, deal.direction === 'inbound' ? 'deal.inbound' : 'deal.outbound')].join(LIST_SEPARATOR[locale]),
     label: deal.type === 'solutionAssessment' ? DEAL_TYPE_LABEL.solutionAssessment[locale] : '',
     status,
     statusColor: deal.status === 'Closed' ? (deal.substatus === 'Won' ? 'Good' : 'Attention') : 'Accent',
     progress: {
       bar: progressBar(percent),
       color: deal.substatus === 'Won' ? 'Good' : deal.status === 'Closed' ? 'Attention' : 'Accent',
-      text: t(locale, 'deal.stagePercent', { stage: STAGE_LABEL[deal.stage][locale], percent }),
+      text: t(locale, 'deal.stagePercent', { stage: stageLabel(deal)[locale], percent }),
     },
     facts: factsOf(deal, locale),
     checklistTitle: t(locale, 'deal.checklist'),

@@ -1,3 +1,4 @@
+import { LIST_SEPARATOR } from '../src/domain';
 import {
   CLOSE_REASON_LABEL,
   CloseReasonSchema,
@@ -55,7 +56,7 @@ function header(deal: DealRecord, locale: Locale, titleKey: MessageKey, state: F
     notice: state.notice?.text ?? '',
     noticeStyle: state.notice ? state.notice.kind : 'default',
     title: t(locale, titleKey, { name: deal.name }),
-    subtitle: `${t(locale, 'deal.number', { number: deal.number })}${deal.type === 'solutionAssessment' ? ` · ${DEAL_TYPE_LABEL.solutionAssessment[locale]}` : ''}`,
+    subtitle: [t(locale, 'deal.number', { number: deal.number }), deal.type === 'solutionAssessment' ? DEAL_TYPE_LABEL.solutionAssessment[locale] : ''].filter(Boolean).join(LIST_SEPARATOR[locale]),
 
     requiredMessage: t(locale, 'deal.form.required'),
   };
@@ -123,7 +124,7 @@ export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteV
   const fixed = [
     { title: t(locale, 'deal.fact.location'), value: deal.locationName || deal.locationId },
     deal.type === 'solutionAssessment'
-      ? { title: t(locale, 'deal.fact.assessment'), value: [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(' · ') || '—' }
+      ? { title: t(locale, 'deal.fact.assessment'), value: [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(LIST_SEPARATOR[locale]) || '—' }
       : { title: t(locale, 'deal.fact.solutions'), value: deal.solutions.map((s) => s.name).join(', ') || '—' },
   ];
   const newest = [...notes].reverse().slice(0, EDIT_FORM_NOTES);
@@ -150,7 +151,7 @@ export function teamForm(deal: DealRecord, locale: Locale, recents: readonly Rec
     ...header(deal, locale, 'deal.team.title', state),
     envelope: envelope(deal),
     membersTitle: t(locale, 'deal.team.members', { count: deal.team.length }),
-    members: deal.team.map((m) => ({ name: m.name, detail: [m.email, m.phone].filter(Boolean).join(' · ') })),
+    members: deal.team.map((m) => ({ name: m.name, detail: [m.email, m.phone].filter(Boolean).join(LIST_SEPARATOR[locale]) })),
     removable: deal.team.map((m) => ({ title: `${m.name} <${m.email}>`, value: m.email })),
     recents: recents.map((c) => ({ title: `${c.name} <${c.email}>`, value: c.email })),
     addTitle: t(locale, 'deal.team.addTitle'),

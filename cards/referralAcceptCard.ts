@@ -1,3 +1,4 @@
+import { LIST_SEPARATOR } from '../src/domain';
 import { FIELD_MESSAGES, type FieldError } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
@@ -77,7 +78,7 @@ export function referralAcceptCard(deal: DealRecord, locale: Locale, opts: Accep
   return renderCard(template, {
     notice: opts.notice ?? '',
     title: t(locale, 'referral.accept.title', { number: deal.number }),
-    subtitle: `${deal.name} · ${deal.customer.name}`,
+    subtitle: [deal.name, deal.customer.name].join(LIST_SEPARATOR[locale]),
     intro: t(locale, 'referral.accept.intro'),
     fields: [
       field('name', 'text', true),

@@ -1,3 +1,4 @@
+import { LIST_SEPARATOR } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
@@ -9,7 +10,7 @@ export function referralReminderCard(deal: DealRecord, locale: Locale, daysLeft:
     number: deal.number,
     days: daysLeft,
     name: deal.name,
-    sender: [deal.sender?.name, deal.sender?.organizationName].filter(Boolean).join(' · ') || '—',
+    sender: [deal.sender?.name, deal.sender?.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]) || '—',
     date: deal.expiresAt?.toISOString().slice(0, 10) ?? '—',
   };
   return renderCard(template, {

@@ -2,7 +2,7 @@ import type { Actor } from './actor';
 import type { Context, DomainConfig } from './context';
 import { EDITABLE_FIELDS, IMMUTABLE_FIELDS, type DealState } from './deal';
 import { isDueForExpiry } from './expiry';
-import { DEAL_TYPE_LABEL, STAGE_LABEL, SUBSTATUS_LABEL } from './labels';
+import { DEAL_TYPE_LABEL, REGISTRATION_STATUS_LABEL, STAGE_LABEL, SUBSTATUS_LABEL, fieldLabel } from './glossary';
 import { adminRefusal } from './permissions';
 import { refuse, type Refusal } from './refusals';
 import { isMandatorySaStage, isOptionalCoSellStage, nextMandatoryStage, stagePercent } from './stages';
@@ -110,7 +110,7 @@ export const registrationOpen: Guard = (deal, _actor, ctx) => {
   if (deal.substatus !== 'Won') return refuse('DEAL_CLOSED', { substatus: SUBSTATUS_LABEL[deal.substatus] });
   if (!isRegistrationEligible(deal, ctx.config)) return refuse('REGISTRATION_NOT_ELIGIBLE');
   if (deal.registration && deal.registration.status !== 'ActionRequired') {
-    return refuse('REGISTRATION_EXISTS', { status: deal.registration.status });
+    return refuse('REGISTRATION_EXISTS', { status: REGISTRATION_STATUS_LABEL[deal.registration.status] });
   }
   return null;
 };
@@ -121,7 +121,7 @@ export const registrationPending: Guard = (deal, actor) => {
   if (admin) return admin;
   if (!deal.registration) return refuse('NO_REGISTRATION');
   if (deal.registration.status !== 'PendingReview') {
-    return refuse('REGISTRATION_ALREADY_REVIEWED', { status: deal.registration.status });
+    return refuse('REGISTRATION_ALREADY_REVIEWED', { status: REGISTRATION_STATUS_LABEL[deal.registration.status] });
   }
   return null;
 };
@@ -133,8 +133,8 @@ const IMMUTABLE_KEYS = new Set<string>(IMMUTABLE_FIELDS);
 export function editableFieldsOnly(input: unknown): Refusal | null {
   if (typeof input !== 'object' || input === null) return null;
   for (const key of Object.keys(input)) {
-    if (IMMUTABLE_KEYS.has(key)) return refuse('IMMUTABLE_FIELD', { field: key });
-    if (!EDIT_KEYS.has(key)) return refuse('UNKNOWN_FIELD', { field: key });
+    if (IMMUTABLE_KEYS.has(key)) return refuse('IMMUTABLE_FIELD', { field: key, fieldName: fieldLabel(key) });
+    if (!EDIT_KEYS.has(key)) return refuse('UNKNOWN_FIELD', { field: key, fieldName: fieldLabel(key) });
   }
   return null;
 }

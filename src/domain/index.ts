@@ -13,7 +13,7 @@ export * from './deal';
 export * from './expiry';
 export * from './fields';
 export { isRegistrationEligible } from './guards';
-export * from './labels';
+export * from './glossary';
 export * from './machine';
 export * from './normalize';
 export * from './permissions';

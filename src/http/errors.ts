@@ -38,7 +38,7 @@ export const API_ERRORS = {
   },
   LOCATION_OUT_OF_SCOPE: {
     status: 403,
-    message: { en: 'The location {location} is not in this client’s scope.', ja: '場所 {location} はこのクライアントのスコープに含まれていません。' },
+    message: { en: 'The location {location} is not in this client’s scope.', ja: '場所「{location}」はこのクライアントのスコープに含まれていません。' },
   },
   BAD_JSON: {
     status: 400,

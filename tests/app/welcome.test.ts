@@ -50,7 +50,7 @@ describe('welcome on install', () => {
     expect(calls).toHaveLength(1);
     const card = adaptiveCards(calls[0]!.activity)[0];
     const text = cardText(card);
-    expect(text).toContain('Bob Suzuki さん、共同販売取引ボットへようこそ');
+    expect(text).toContain('Bob Suzukiさん、共同販売取引ボットへようこそ');
     expect(text).toContain('共同販売取引またはソリューション評価取引を');
     expect(text).not.toContain('Welcome');
     expect(card.actions[0]).toMatchObject({ title: '新しい取引', data: { command: '新しい取引' } });

@@ -7,6 +7,7 @@ import {
   createDeal,
   decide,
   enabledActions,
+  fieldLabel,
   mapStage,
   receiveReferral,
   type Actor,
@@ -146,7 +147,7 @@ describe('refusal messages', () => {
   test('DEAL_CLOSED says which closed state, localised', () => {
     const r = TRIGGERS.DEAL_CLOSED!();
     expect(r.message.en).toContain('(Lost)');
-    expect(r.message.ja).toContain('不成立');
+    expect(r.message.ja).toContain('(失注)');
   });
 
   test('LOCATION_OUT_OF_SCOPE names the location', () => {
@@ -171,14 +172,16 @@ describe('edit (R19)', () => {
   ])('%s → IMMUTABLE_FIELD naming the field, nothing changes', (field) => {
     const r = refusalOf(run(deal, { type: 'edit', input: { name: 'New name', [field]: 'x' } }));
     expect(r.code).toBe('IMMUTABLE_FIELD');
-    expect(r.params).toEqual({ field });
-    expect(r.message.en).toBe(`${field} cannot be changed after the deal is created.`);
+    expect(r.params).toEqual({ field, fieldName: fieldLabel(field) });
+    // Issue 14: the message names the field as users know it, never its id.
+    expect(r.message.en).toBe(`${fieldLabel(field).en} cannot be changed after the deal is created.`);
+    expect(r.message.ja).toBe(`${fieldLabel(field).ja}は取引の作成後に変更できません。`);
   });
 
   test.each([['colour'], ['stage'], ['status'], ['team'], ['notes'], ['version']])('%s → UNKNOWN_FIELD', (field) => {
     const r = refusalOf(run(deal, { type: 'edit', input: { [field]: 'x' } }));
     expect(r.code).toBe('UNKNOWN_FIELD');
-    expect(r.message.en).toContain(field);
+    expect(r.message.en).toContain(fieldLabel(field).en);
   });
 
   test('editable fields change and are reported as changes; version +1', () => {
