@@ -169,7 +169,7 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
 export async function showDeal(turn: Turn, services: BotServices, deal: DealRecord): Promise<void> {
   const activity = turn.context.activity;
   const deciders = await services.publisher.deciders(deal);
-  const ctx = { now: new Date(), today: turn.today, config: services.domain };
+  const ctx = { now: new Date(), today: turn.today, timeZone: turn.timeZone, config: services.domain };
   // In a personal chat the card carries the user's own buttons; in shared chats everyone gets their own view by refresh.
   const card =
     (activity.conversation?.conversationType ?? 'personal') === 'personal'

@@ -84,7 +84,7 @@ export function personalDealCard(
   return dealCard(
     deal,
     locale,
-    { buttons, notice, stageChoice, refreshUserIds, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined) },
+    { buttons, notice, stageChoice, refreshUserIds, timeZone: ctx.timeZone, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined) },
     deal.latestNote ?? undefined,
   );
 }

@@ -1,4 +1,4 @@
-import { LIST_SEPARATOR } from '../src/domain';
+import { LIST_SEPARATOR, formatDate } from '../src/domain';
 import type { Notice } from './dealCard';
 import { t, type Locale, type MessageKey } from './i18n';
 import { messageCard } from './messageCard';
@@ -120,7 +120,7 @@ export function adminPanelCard(input: AdminPanelInput, locale: Locale): Adaptive
       title: r.locationName,
       subtitle: [
         ['channel', 'groupChat', 'personal'].includes(r.conversationKind) ? t(locale, `route.kind.${r.conversationKind}` as MessageKey) : r.conversationKind,
-        r.broken ? t(locale, 'admin.panel.routeBroken', { date: r.brokenAt?.toISOString().slice(0, 10) ?? '?' }) : t(locale, 'admin.panel.routeOk'),
+        r.broken ? t(locale, 'admin.panel.routeBroken', { date: r.brokenAt ? formatDate(r.brokenAt, locale, locale === 'ja' ? 'Asia/Tokyo' : 'UTC') : '?' }) : t(locale, 'admin.panel.routeOk'),
       ].join(LIST_SEPARATOR[locale]),
     })),
     canSetRoles: personChoices.length > 0,

@@ -7,6 +7,9 @@ import {
   STAGE_LABEL,
   STATUS_LABEL,
   SUBSTATUS_LABEL,
+  formatDate,
+  formatDateTime,
+  formatMoney,
   stageLabel,
   stagePercent,
 } from '../src/domain';
@@ -49,6 +52,8 @@ export interface DealCardOptions {
   hint?: string;
   /** refresh.userIds: Teams fetches a personal view (verb `deal.refresh`) for these users (≤ 60). */
   refreshUserIds?: string[];
+  /** The reader's time zone (personal views); shared cards leave it out and show the location's. */
+  timeZone?: string;
   /** Co-sell (R21): the stages the user may set, as a drop-down the "Set stage" button submits (input id `stage`). */
   stageChoice?: { label: string; choices: { title: string; value: string }[] };
 }
@@ -58,29 +63,15 @@ const NOTICE_STYLE: Record<Notice['kind'], string> = { good: 'good', attention: 
 /** A note longer than this is cut on the card; the History card shows it whole. */
 const NOTE_PREVIEW_CHARS = 600;
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-function moneyFormat(locale: Locale, currency: string): Intl.NumberFormat {
-  const key = `${locale}:${currency}`;
-  let f = moneyFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'currency', currency });
-    moneyFormats.set(key, f);
-  }
-  return f;
-}
+export { formatMoney };
 
-export function formatMoney(value: number | string, currency: string, locale: Locale): string {
-  const amount = Number(value);
-  try {
-    return moneyFormat(locale, currency).format(amount);
-  } catch {
-    return `${amount.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US')} ${currency}`;
-  }
+/**
+ * The zone a card's times are shown in: the reader's when one reader is known (a personal view), else the deal's
+ * location's (a shared or proactive card), else Tokyo for Japanese and UTC for English.
+ */
+export function zoneFor(deal: Pick<DealRecord, 'locationTimeZone'> | null, locale: Locale, readerZone?: string): string {
+  return readerZone ?? deal?.locationTimeZone ?? (locale === 'ja' ? 'Asia/Tokyo' : 'UTC');
 }
-
-export const day = (d: Date) => d.toISOString().slice(0, 10);
-/** Date and time in UTC, as stored; short enough for a timeline line. */
-export const moment = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -93,7 +84,7 @@ export function progressBar(percent: number): string {
 }
 
 /** The facts under the title. Other features add theirs with one `fact(...)` line each. */
-function factsOf(deal: DealRecord, locale: Locale) {
+function factsOf(deal: DealRecord, locale: Locale, zone: string) {
   const facts: { title: string; value: string }[] = [];
   const fact = (key: MessageKey, value: string | null | undefined) => {
     if (value) facts.push({ title: t(locale, key), value });
@@ -101,7 +92,7 @@ function factsOf(deal: DealRecord, locale: Locale) {
   fact('deal.fact.customer', [deal.customer.name, deal.customer.city, deal.customer.duns ? `DUNS ${deal.customer.duns}` : null].filter(Boolean).join(LIST_SEPARATOR[locale]));
   fact('deal.fact.location', deal.locationName || deal.locationId);
   fact('deal.fact.value', formatMoney(deal.value, deal.currency, locale));
-  fact('deal.fact.closeDate', deal.closeDate);
+  fact('deal.fact.closeDate', formatDate(deal.closeDate, locale));
   fact('deal.fact.type', DEAL_TYPE_LABEL[deal.type][locale]);
   if (deal.type === 'solutionAssessment') {
     fact('deal.fact.assessment', [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(LIST_SEPARATOR[locale]));
@@ -114,47 +105,47 @@ function factsOf(deal: DealRecord, locale: Locale) {
   if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]));
   facts.push(...referralFacts(deal, locale)); // R14: expires in N days, requirements, sender's message
   if (deal.status === 'Closed') {
-    fact('deal.fact.closed', [deal.closedByName, deal.closedAt ? day(deal.closedAt) : null].filter(Boolean).join(', '));
+    fact('deal.fact.closed', [deal.closedByName, deal.closedAt ? formatDate(deal.closedAt, locale, zone) : null].filter(Boolean).join(locale === 'ja' ? '、' : ', '));
     if (deal.closeMessage) fact('deal.fact.closeMessage', clip(deal.closeMessage, NOTE_PREVIEW_CHARS));
   }
   return facts;
 }
 
-function checklistOf(deal: DealRecord, locale: Locale) {
+function checklistOf(deal: DealRecord, locale: Locale, zone: string) {
   if (deal.type !== 'solutionAssessment' || deal.status === 'New') return [];
   return MANDATORY_SA_STAGES.map((stage) => {
     const done = deal.completions.find((c) => c.stage === stage);
     const label = STAGE_LABEL[stage][locale];
     return done
-      ? { mark: '✔', color: 'Good', text: t(locale, 'deal.checklistDone', { stage: label, by: done.byName, date: moment(done.at) }) }
+      ? { mark: '✔', color: 'Good', text: t(locale, 'deal.checklistDone', { stage: label, by: done.byName, date: formatDateTime(done.at, locale, zone) }) }
       : { mark: '○', color: 'Default', text: t(locale, 'deal.checklistOpen', { stage: label }) };
   });
 }
 
-function registrationOf(deal: DealRecord, locale: Locale) {
+function registrationOf(deal: DealRecord, locale: Locale, zone: string) {
   const r = deal.registration;
   if (!r) return { title: '', color: 'Default', facts: [] as { title: string; value: string }[] };
   const yesNo = (b: boolean) => t(locale, b ? 'deal.yes' : 'deal.no');
   const facts = [
     { title: t(locale, 'deal.registration.contractValue'), value: formatMoney(r.contractValue, r.currency, locale) },
-    { title: t(locale, 'deal.registration.signed'), value: r.contractSignedDate },
-    { title: t(locale, 'deal.registration.term'), value: `${r.contractStartDate} – ${r.contractEndDate}` },
+    { title: t(locale, 'deal.registration.signed'), value: formatDate(r.contractSignedDate, locale) },
+    { title: t(locale, 'deal.registration.term'), value: `${formatDate(r.contractStartDate, locale)} – ${formatDate(r.contractEndDate, locale)}` },
     { title: t(locale, 'deal.registration.azure'), value: yesNo(r.deployedOnAzure) },
     { title: t(locale, 'deal.registration.marketplace'), value: yesNo(r.marketplaceTransaction) },
-    { title: t(locale, 'deal.registration.submitted'), value: `${r.submittedByName}, ${day(r.submittedAt)}` },
+    { title: t(locale, 'deal.registration.submitted'), value: [r.submittedByName, formatDate(r.submittedAt, locale, zone)].join(locale === 'ja' ? '、' : ', ') },
   ];
   if (r.notes) facts.push({ title: t(locale, 'deal.registration.notes'), value: clip(r.notes, NOTE_PREVIEW_CHARS) });
   if (r.reviewedByName) {
-    facts.push({ title: t(locale, 'deal.registration.reviewed'), value: `${r.reviewedByName}${r.reviewedAt ? `, ${day(r.reviewedAt)}` : ''}` });
+    facts.push({ title: t(locale, 'deal.registration.reviewed'), value: [r.reviewedByName, r.reviewedAt ? formatDate(r.reviewedAt, locale, zone) : null].filter(Boolean).join(locale === 'ja' ? '、' : ', ') });
   }
   if (r.reviewNote) facts.push({ title: t(locale, 'deal.registration.reviewNote'), value: clip(r.reviewNote, NOTE_PREVIEW_CHARS) });
   const color = r.status === 'Approved' ? 'Good' : r.status === 'PendingReview' ? 'Accent' : 'Attention';
   return { title: t(locale, 'deal.registration.title', { status: REGISTRATION_STATUS_LABEL[r.status][locale] }), color, facts };
 }
 
-function noteOf(note: NoteView | string | undefined, locale: Locale) {
+function noteOf(note: NoteView | string | undefined, locale: Locale, zone: string) {
   const view = typeof note === 'string' ? { text: note } : note;
-  const meta = view?.authorName ? [view.authorName, view.createdAt ? moment(view.createdAt) : null].filter(Boolean).join(', ') : '';
+  const meta = view?.authorName ? [view.authorName, view.createdAt ? formatDateTime(view.createdAt, locale, zone) : null].filter(Boolean).join(locale === 'ja' ? '、' : ', ') : '';
   return { title: t(locale, 'deal.latestNote'), meta, text: view ? clip(view.text, NOTE_PREVIEW_CHARS) : '' };
 }
 
@@ -168,6 +159,7 @@ const actionOf = (b: CardButton) => ({
 
 export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOptions, latestNote?: NoteView | string) {
   const percent = stagePercent(deal.stage);
+  const zone = zoneFor(deal, locale, opts.timeZone);
   const status =
     t(locale, 'deal.status', { status: STATUS_LABEL[deal.status][locale], substatus: SUBSTATUS_LABEL[deal.substatus][locale] }) +
     (deal.closeReason ? ` — ${t(locale, 'deal.closedReason', { reason: CLOSE_REASON_LABEL[deal.closeReason][locale] })}` : '');
@@ -184,11 +176,11 @@ export function dealCardData(deal: DealRecord, locale: Locale, opts: DealCardOpt
       color: deal.substatus === 'Won' ? 'Good' : deal.status === 'Closed' ? 'Attention' : 'Accent',
       text: t(locale, 'deal.stagePercent', { stage: stageLabel(deal)[locale], percent }),
     },
-    facts: factsOf(deal, locale),
+    facts: factsOf(deal, locale, zone),
     checklistTitle: t(locale, 'deal.checklist'),
-    checklist: checklistOf(deal, locale),
-    registration: registrationOf(deal, locale),
-    latestNote: noteOf(latestNote, locale),
+    checklist: checklistOf(deal, locale, zone),
+    registration: registrationOf(deal, locale, zone),
+    latestNote: noteOf(latestNote, locale, zone),
     stageChoiceLabel: opts.stageChoice?.label ?? '',
     stageChoiceValue: opts.stageChoice?.choices[0]?.value ?? '',
     stageChoices: opts.stageChoice?.choices ?? [],

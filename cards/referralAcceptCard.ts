@@ -1,4 +1,5 @@
-import { LIST_SEPARATOR } from '../src/domain';
+import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, currencyChoices } from '../src/domain';
+import { AMOUNT_EXAMPLE } from './dealForms';
 import { FIELD_MESSAGES, type FieldError } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
@@ -40,12 +41,14 @@ export interface AcceptCardOptions {
   values: AcceptFormValues;
   errors?: readonly FieldError[];
   notice?: string;
+  /** The currencies offered (configuration); the referral's own is always kept. */
+  currencies?: readonly string[];
 }
 
 export function referralAcceptCard(deal: DealRecord, locale: Locale, opts: AcceptCardOptions): AdaptiveCard {
   const errorOf = (field: string) => opts.errors?.find((e) => e.field === field)?.message[locale] ?? '';
   const v = opts.values;
-  const field = (id: keyof Omit<AcceptFormValues, 'members'>, kind: 'text' | 'number' | 'date', required: boolean, extra: { multiline?: boolean; maxLength?: number } = {}) => ({
+  const field = (id: keyof Omit<AcceptFormValues, 'members'>, kind: 'text' | 'number' | 'date' | 'choice', required: boolean, extra: { multiline?: boolean; maxLength?: number } = {}) => ({
     id,
     kind,
     label: t(locale, `referral.field.${id}`),
@@ -80,10 +83,12 @@ export function referralAcceptCard(deal: DealRecord, locale: Locale, opts: Accep
     title: t(locale, 'referral.accept.title', { number: deal.number }),
     subtitle: [deal.name, deal.customer.name].join(LIST_SEPARATOR[locale]),
     intro: t(locale, 'referral.accept.intro'),
+    currencies: currencyChoices(opts.currencies ?? DEFAULT_DOMAIN_CONFIG.currencies, locale, v.currency),
+    amountPlaceholder: AMOUNT_EXAMPLE[locale],
     fields: [
       field('name', 'text', true),
       field('value', 'number', true),
-      field('currency', 'text', true, { maxLength: 3 }),
+      field('currency', 'choice', true, { maxLength: 3 }),
       field('closeDate', 'date', true),
       field('notes', 'text', true, { multiline: true, maxLength: 4000 }),
       field('crmId', 'text', false, { maxLength: 100 }),

@@ -1,4 +1,4 @@
-import { LIST_SEPARATOR } from '../src/domain';
+import { LIST_SEPARATOR, formatDate } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
@@ -11,7 +11,7 @@ export function referralReminderCard(deal: DealRecord, locale: Locale, daysLeft:
     days: daysLeft,
     name: deal.name,
     sender: [deal.sender?.name, deal.sender?.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]) || '—',
-    date: deal.expiresAt?.toISOString().slice(0, 10) ?? '—',
+    date: deal.expiresAt ? formatDate(deal.expiresAt, locale, deal.locationTimeZone ?? (locale === 'ja' ? 'Asia/Tokyo' : 'UTC')) : '—',
   };
   return renderCard(template, {
     title: daysLeft <= 1 ? t(locale, 'referral.reminder.titleOneDay', params) : t(locale, 'referral.reminder.title', params),

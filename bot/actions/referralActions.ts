@@ -115,7 +115,7 @@ async function submit(
 }
 
 export const openAccept: CardActionHandler = (action) =>
-  openForm(action, 'accept', (deal) => referralAcceptCard(deal, action.turn.locale, { values: acceptDefaults(deal) }));
+  openForm(action, 'accept', (deal) => referralAcceptCard(deal, action.turn.locale, { values: acceptDefaults(deal), currencies: action.services.domain.currencies }));
 
 export const submitAccept: CardActionHandler = (action) => {
   const values = acceptValuesOf(action.data);
@@ -130,7 +130,7 @@ export const submitAccept: CardActionHandler = (action) => {
         const m = /^team\.(\d+)\.(.+)$/.exec(e.field);
         return m ? { ...e, field: `team.${rows[Number(m[1])] ?? m[1]}.${m[2]}` } : e;
       });
-      return referralAcceptCard(deal, locale, { values, errors, notice: t(locale, 'referral.fixErrors') });
+      return referralAcceptCard(deal, locale, { values, errors, notice: t(locale, 'referral.fixErrors'), currencies: action.services.domain.currencies });
     },
     () => t(locale, 'referral.done.accept'),
   );

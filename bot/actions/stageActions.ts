@@ -34,7 +34,7 @@ export const win: CardActionHandler = (action) =>
     onDone: async (outcome, notice) =>
       guard(outcome.deal, 'register', action.turn.actor, contextOf(action))
         ? undefined
-        : registerForm(outcome.deal, action.turn.locale, { notice: { ...notice, text: `${notice.text} ${t(action.turn.locale, 'deal.register.next')}` } }),
+        : registerForm(outcome.deal, action.turn.locale, { currencies: action.services.domain.currencies, notice: { ...notice, text: `${notice.text} ${t(action.turn.locale, 'deal.register.next')}` } }),
   });
 
 /** Teams asks for each listed user's own view (refresh.userIds), or a user presses "Show my actions". */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { refuse, type FieldError, type Refusal } from './refusals';
+import { parseAmount } from './readerFormat';
 import { text, type Text } from './text';
 
 /**
@@ -17,7 +18,7 @@ export const FIELD_MESSAGES = {
   },
   invalidDate: { en: 'Enter a date as YYYY-MM-DD.', ja: '日付を YYYY-MM-DD の形式で入力してください。' },
   dateInPast: { en: 'The date cannot be in the past.', ja: '過去の日付は指定できません。' },
-  notANumber: { en: 'Enter a number.', ja: '数値を入力してください。' },
+  notANumber: { en: 'Enter an amount, e.g. 1500000, 1,500,000, 1.5M or 25k.', ja: '金額を入力してください (例: 1500000、1,500,000、150万円、1.5M)。' },
   notPositive: { en: 'Enter an amount greater than zero.', ja: '0 より大きい金額を入力してください。' },
   tooLarge: { en: 'The amount is too large.', ja: '金額が大きすぎます。' },
   tooManyDecimals: { en: 'At most 2 decimal places.', ja: '小数点以下は 2 桁までです。' },
@@ -120,11 +121,11 @@ export const DunsSchema = z
 export const MAX_AMOUNT = 1e13;
 
 /**
- * A positive money amount with at most two decimals. Accepts numbers and numeric strings ("1,200.50"), also typed
- * full-width by a Japanese IME ("１，２００．５０", NFKC-folded).
+ * A positive money amount with at most two decimals. Accepts numbers and amounts as people type them ("1,200.50",
+ * full-width from a Japanese IME "１，５００，０００", "150万円", "1.5M"; see parseAmount).
  */
 export const AmountSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.normalize('NFKC').replace(/[,\s_]/g, ''))) : v),
+  (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : parseAmount(v)) : v),
   z
     .number({ error: (issue) => (issue.input === undefined ? 'required' : 'notANumber') })
     .refine((n) => Number.isFinite(n), e('notANumber'))

@@ -5,6 +5,8 @@ import { isDueForExpiry } from './expiry';
 import { DEAL_TYPE_LABEL, REGISTRATION_STATUS_LABEL, STAGE_LABEL, SUBSTATUS_LABEL, fieldLabel } from './glossary';
 import { adminRefusal } from './permissions';
 import { refuse, type Refusal } from './refusals';
+import { formatDate } from './readerFormat';
+import type { Text } from './text';
 import { isMandatorySaStage, isOptionalCoSellStage, nextMandatoryStage, stagePercent } from './stages';
 import type { Stage } from './vocabulary';
 
@@ -20,7 +22,7 @@ function referralStateRefusal(deal: DealState, now?: Date): Refusal | null {
   if (deal.status === 'New') {
     // R17: past its window a referral can no longer be answered, even before the sweeper has closed it.
     if (now && deal.expiresAt && deal.expiresAt.getTime() <= now.getTime()) {
-      return refuse('ALREADY_EXPIRED', { date: deal.expiresAt.toISOString().slice(0, 10) });
+      return refuse('ALREADY_EXPIRED', { date: dayText(deal, deal.expiresAt) });
     }
     return null;
   }
@@ -29,7 +31,7 @@ function referralStateRefusal(deal: DealState, now?: Date): Refusal | null {
     case 'Declined':
       return refuse('ALREADY_DECLINED', { by: deal.closedByName ?? '?' });
     case 'Expired':
-      return refuse('ALREADY_EXPIRED', { date: (deal.closedAt ?? deal.expiresAt)?.toISOString().slice(0, 10) ?? '?' });
+      return refuse('ALREADY_EXPIRED', { date: dayText(deal, deal.closedAt ?? deal.expiresAt) });
     default:
       return refuse('ALREADY_ACCEPTED', { by: deal.acceptedByName ?? '?' });
   }
@@ -125,6 +127,13 @@ export const registrationPending: Guard = (deal, actor) => {
   }
   return null;
 };
+
+/** A day as each language writes it (2027年2月28日 / Feb 28, 2027), in the deal's location's zone when known. */
+function dayText(deal: DealState, at: Date | null | undefined): Text | string {
+  if (!at) return '?';
+  const zone = (deal as DealState & { locationTimeZone?: string }).locationTimeZone ?? 'UTC';
+  return { en: formatDate(at, 'en', zone), ja: formatDate(at, 'ja', zone) };
+}
 
 const EDIT_KEYS = new Set<string>([...EDITABLE_FIELDS, 'note']);
 const IMMUTABLE_KEYS = new Set<string>(IMMUTABLE_FIELDS);

@@ -18,6 +18,7 @@ export * from './machine';
 export * from './normalize';
 export * from './permissions';
 export * from './records';
+export * from './readerFormat';
 export * from './refusals';
 export * from './result';
 export * from './stageMapping';

@@ -8,6 +8,7 @@ import {
   decide,
   enabledActions,
   fieldLabel,
+  formatDate,
   mapStage,
   receiveReferral,
   type Actor,
@@ -122,9 +123,10 @@ describe('refusal messages', () => {
 
   test('ALREADY_DECLINED names who declined; ALREADY_EXPIRED gives the date', () => {
     expect(TRIGGERS.ALREADY_DECLINED!().message.en).toContain(OWNER.name);
-    const expiredOn = new Date(NOW.getTime() - DAY_MS).toISOString().slice(0, 10);
-    expect(TRIGGERS.ALREADY_EXPIRED!().message.en).toContain(expiredOn);
-    expect(TRIGGERS.ALREADY_EXPIRED!().message.ja).toContain(expiredOn);
+    // Issue 14: the date as each language writes it (Mar 9, 2026 / 2026年3月9日), not ISO.
+    const expiredOn = new Date(NOW.getTime() - DAY_MS);
+    expect(TRIGGERS.ALREADY_EXPIRED!().message.en).toContain(formatDate(expiredOn, 'en'));
+    expect(TRIGGERS.ALREADY_EXPIRED!().message.ja).toContain(formatDate(expiredOn, 'ja'));
   });
 
   test('STAGES_INCOMPLETE names the next stage (en and ja labels)', () => {

@@ -214,7 +214,9 @@ const FLOWS = {
       await details.getByRole('combobox', { name: f.details.location }).click();
       await page.getByRole('option', { name: d.location, exact: true }).click();
       await details.getByLabel(f.details.value, { exact: true }).fill(d.value);
-      await details.getByLabel(f.details.currency, { exact: true }).fill(d.currency);
+      // The currency is a choice from configuration (issue 14): "JPY — 日本円", "USD — US Dollar".
+      await details.getByRole('combobox', { name: f.details.currency }).click();
+      await page.getByRole('option', { name: new RegExp(`^${d.currency} `) }).click();
       await details.getByLabel(f.details.close, { exact: true }).fill(CLOSE_DATE);
       await details.getByLabel(f.details.notes, { exact: true }).fill(d.notes);
       await shot('5-wizard-details');

@@ -48,7 +48,7 @@ describe('referral routing', () => {
     // The channel was linked from a Japanese client: the card speaks Japanese.
     expect(text).toContain('Northwind FinOps assessment');
     expect(text).toContain('インバウンド');
-    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \(あと 14 日\)/);
+    expect(text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \(あと 14 日\)/);
     expect(text).toContain('Azure FinOps review');
     expect(text).toContain('Sato (Microsoft seller)');
     expect(card.actions.map((a: any) => a.verb)).toEqual(['deal.refresh']);
