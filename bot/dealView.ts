@@ -12,6 +12,8 @@ export interface ButtonSpec {
   style?: CardButton['style'];
   /** `primary`: the stage flow in the card's action bar; `secondary`: the row of forms under the card body. */
   group?: CardButton['group'];
+  /** What to say before an action that cannot be undone (see CardButton.confirm). */
+  confirm?: (deal: DealRecord, locale: Locale, ctx: Context) => NonNullable<CardButton['confirm']>;
 }
 
 const buttonSpecs = new Map<CommandName, ButtonSpec & { title: (locale: Locale) => string }>();
@@ -59,14 +61,17 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
     }
     const spec = buttonSpecs.get(a.action);
     if (a.enabled && spec) {
-      buttons.push({ title: spec.title(locale), verb: spec.verb, data: base, style: spec.style, group: spec.group });
+      buttons.push({ title: spec.title(locale), verb: spec.verb, data: base, style: spec.style, group: spec.group, confirm: spec.confirm?.(deal, locale, ctx) });
     }
   }
   // The timeline is for everyone who may see the deal, closed or not (R24: visible with their history).
   if (canSee(deal, actor)) {
     buttons.push({ title: t(locale, 'deal.action.history'), verb: 'deal.history', data: { dealId: deal.id }, group: 'secondary' });
   }
-  return { buttons, hint, stageChoice };
+  // The stage flow leads (next stage first); closing as Lost is never the first of the form buttons (issue 14).
+  const order = (b: CardButton) => (b.verb === 'deal.lose.form' ? 1 : 0);
+  const sorted = [...buttons].sort((a, b) => (a.group === b.group ? order(a) - order(b) : 0));
+  return { buttons: sorted, hint, stageChoice };
 }
 
 /** The card as one actor sees it: their buttons (the invoke answer and personal chats). */

@@ -18,6 +18,7 @@ import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import { referralFacts } from './referralFacts';
 import template from './templates/deal.json';
+import confirmTemplate from './templates/confirm.json';
 
 /** One deal card, used everywhere a deal is shown. The bot decides the buttons; this only draws them. */
 
@@ -31,6 +32,11 @@ export interface CardButton {
   enabled?: boolean;
   /** `primary` (default): the card's own action bar, the stage flow. `secondary`: a row under the card body. */
   group?: 'primary' | 'secondary';
+  /**
+   * An action that cannot be undone (受注/Won) asks first: the button opens (Action.ShowCard) what will happen and a
+   * confirm button that carries the verb; the handler still asks the state machine.
+   */
+  confirm?: { lines: string[]; button: string };
 }
 
 export interface Notice {
@@ -99,7 +105,10 @@ function factsOf(deal: DealRecord, locale: Locale, zone: string) {
   } else {
     fact('deal.fact.solutions', deal.solutions.map((s) => s.name).join(', '));
   }
-  fact('deal.fact.team', deal.team.map((m) => m.name).join(', '));
+  // R7 / the seed's 受け取り stage: the customer's contact, so the team can call them — only with their consent.
+  fact('deal.fact.contact', contactLine(deal, locale));
+  fact('deal.fact.specialistNote', deal.specialistNote ? clip(deal.specialistNote, NOTE_PREVIEW_CHARS) : null);
+  fact('deal.fact.team', deal.team.map((m) => m.name).join(locale === 'ja' ? '、' : ', '));
   fact('deal.fact.crmId', deal.crmId);
   fact('deal.fact.campaignId', deal.campaignId);
   if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]));
@@ -109,6 +118,15 @@ function factsOf(deal: DealRecord, locale: Locale, zone: string) {
     if (deal.closeMessage) fact('deal.fact.closeMessage', clip(deal.closeMessage, NOTE_PREVIEW_CHARS));
   }
   return facts;
+}
+
+/** The customer's contact as one line, when there is one and the customer agreed to be contacted. */
+export function contactLine(deal: Pick<DealRecord, 'contact' | 'consent' | 'direction'>, locale: Locale): string | null {
+  const c = deal.contact;
+  const consented = deal.direction === 'inbound' ? deal.consent.consentToContact || c.consent : c.consent;
+  if (!consented) return null;
+  const parts = [c.name, c.phone, c.email].filter((p): p is string => !!p && p.trim() !== '');
+  return parts.length ? parts.join(LIST_SEPARATOR[locale]) : null;
 }
 
 function checklistOf(deal: DealRecord, locale: Locale, zone: string) {
@@ -197,6 +215,14 @@ export function dealCard(deal: DealRecord, locale: Locale, opts: DealCardOptions
     card.actions = card.actions.map((a) => {
       const { style, isEnabled, ...rest } = a as Record<string, unknown>;
       return { ...rest, ...(style !== 'default' ? { style } : {}), ...(isEnabled === false ? { isEnabled } : {}) };
+    });
+    const primary = opts.buttons.filter((b) => (b.group ?? 'primary') === 'primary');
+    card.actions = card.actions.map((a, i) => {
+      const b = primary[i];
+      if (!b?.confirm || b.enabled === false) return a;
+      const inner = renderCard(confirmTemplate, { lines: b.confirm.lines, button: b.confirm.button, verb: b.verb, data: b.data, style: b.style ?? 'default' });
+      const { version: _version, ...showCard } = inner;
+      return { type: 'Action.ShowCard', title: b.title, card: showCard };
     });
     if (card.actions.length === 0) delete card.actions;
   }

@@ -22,7 +22,8 @@ export interface AcceptFormValues {
   members: { name: string; email: string; phone: string }[];
 }
 
-export function acceptDefaults(deal: DealRecord): AcceptFormValues {
+/** The form as it opens: the referral's values, and the person accepting as the first team member (issue 14). */
+export function acceptDefaults(deal: DealRecord, me?: { name: string; email: string | null; phone: string | null }): AcceptFormValues {
   return {
     name: deal.name,
     value: String(deal.value),
@@ -31,7 +32,7 @@ export function acceptDefaults(deal: DealRecord): AcceptFormValues {
     notes: '',
     crmId: deal.crmId ?? '',
     campaignId: deal.campaignId ?? '',
-    members: [],
+    members: me ? [{ name: me.name, email: me.email ?? '', phone: me.phone ?? '' }] : [],
   };
 }
 

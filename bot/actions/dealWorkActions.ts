@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { editForm, errorsOf, EDIT_FIELDS, loseForm, LOSE_FIELDS, registerForm, REGISTER_FIELDS, reviewForm, REVIEW_FIELDS, teamForm, TEAM_FIELDS, type FormState } from '../../cards/dealForms';
 import { historyCard } from '../../cards/historyCard';
-import { t } from '../../cards/i18n';
+import { sentences, t } from '../../cards/i18n';
 import type { AdaptiveCard } from '../../cards/render';
 import { guard, parseInput, TeamMemberSchema, type CommandName, type DealRecord, type Refusal, type TeamMember } from '../../src/domain';
 import { registerButton } from '../dealView';
@@ -50,7 +50,7 @@ function refusedForm(
   return async (refusal, current) => {
     if (refusal.code !== 'INVALID_INPUT' && refusal.code !== 'NOTHING_TO_CHANGE') return undefined;
     const { errors, other } = errorsOf(refusal.fieldErrors, locale, inputs, map);
-    const text = [refusal.message[locale], ...other].join(' ');
+    const text = sentences(locale, refusal.message[locale], ...other);
     return render(current, { values: inputOf(action.data), errors, notice: { kind: 'attention', text } });
   };
 }

@@ -57,6 +57,11 @@ export function tidyJapanese(s: string): string {
   return s.replace(/([\u3040-\u30ff\u4e00-\u9fff\u3005）」』]) +(?=の)/g, '$1');
 }
 
+/** Sentences one after the other: Japanese sentences end in 。 and take no space between them; English ones do. */
+export function sentences(locale: Locale, ...parts: string[]): string {
+  return parts.filter((p) => p.trim() !== '').join(locale === 'ja' ? '' : ' ');
+}
+
 export type MessageParams = Record<string, string | number>;
 
 /**

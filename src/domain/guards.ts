@@ -117,7 +117,10 @@ export const registrationOpen: Guard = (deal, _actor, ctx) => {
   return null;
 };
 
-/** reviewRegistration (R23): an admin, on a registration waiting for review. */
+/**
+ * reviewRegistration (R23): an admin, on a registration waiting for review, who did not submit it (issue 14: a
+ * review is a second pair of eyes; whoever submitted it cannot approve their own).
+ */
 export const registrationPending: Guard = (deal, actor) => {
   const admin = adminRefusal(actor);
   if (admin) return admin;
@@ -125,6 +128,7 @@ export const registrationPending: Guard = (deal, actor) => {
   if (deal.registration.status !== 'PendingReview') {
     return refuse('REGISTRATION_ALREADY_REVIEWED', { status: REGISTRATION_STATUS_LABEL[deal.registration.status] });
   }
+  if (actor.kind === 'user' && deal.registration.submittedById === actor.id) return refuse('OWN_REGISTRATION');
   return null;
 };
 

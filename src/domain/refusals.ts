@@ -87,6 +87,10 @@ export const REFUSAL_MESSAGES = {
     en: 'The registration was already reviewed ({status}).',
     ja: '登録はすでに審査されています ({status})。',
   },
+  OWN_REGISTRATION: {
+    en: 'You submitted this registration, so another Referrals admin has to review it.',
+    ja: 'この登録はあなたが送信したため、ほかの紹介管理者が審査する必要があります。',
+  },
   SYSTEM_ONLY: { en: 'This happens automatically; nobody can do it by hand.', ja: 'これは自動的に行われるため、手動では実行できません。' },
 } as const satisfies Record<string, Text>;
 

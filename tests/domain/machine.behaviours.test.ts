@@ -88,6 +88,13 @@ describe('refusal messages', () => {
     REGISTRATION_ALREADY_REVIEWED: () =>
       refusalOf(run(fixture('wonSaRejected').deal, { type: 'reviewRegistration', input: VALID_INPUT.reviewRegistration })),
     SYSTEM_ONLY: () => refusalOf(run(fixture('newSaDue').deal, { type: 'expire' }, ACTORS.adminGlobal)),
+    OWN_REGISTRATION: () => {
+      // Issue 14: an admin who submitted the registration cannot review it; another admin can.
+      const pending = fixture('wonSaPendingReview').deal;
+      const own = { ...pending, registration: { ...pending.registration!, submittedById: ACTORS.adminGlobal.id } };
+      expect(run(own, { type: 'reviewRegistration', input: VALID_INPUT.reviewRegistration }, ACTORS.adminTokyo).ok).toBe(true);
+      return refusalOf(run(own, { type: 'reviewRegistration', input: VALID_INPUT.reviewRegistration }, ACTORS.adminGlobal));
+    },
   };
   /** Codes the domain defines for its callers (store, handlers) but never returns itself. */
   const FOR_CALLERS: RefusalCode[] = ['NOT_FOUND'];
