@@ -103,6 +103,14 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
       values[key] = keyed[2]!.replace(/^"|"$/g, '');
       continue;
     }
+    // `incoming` / `未回答`: referrals nobody has answered yet (issue 14).
+    if (['incoming', 'unanswered', '未回答'].includes(fold(token))) {
+      filter.direction = 'inbound';
+      filter.status = 'New';
+      words.push(t(locale, 'deals.filter.unanswered'));
+      current = undefined;
+      continue;
+    }
     const direction = directionOf(token);
     if (direction) {
       filter.direction = direction;
@@ -113,7 +121,7 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
     if (current) values[current] = `${values[current]} ${token.replace(/^"|"$/g, '')}`.trim();
     else return { ok: false, error: t(locale, 'deals.unknownFilter', { word: token }) };
   }
-  if (filter.direction) words.push(t(locale, filter.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'));
+  if (filter.direction) words.unshift(t(locale, filter.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'));
   if (values.type !== undefined) {
     const type = dealTypeOf(values.type);
     if (!type) return { ok: false, error: t(locale, 'deals.badType', { value: values.type }) };
