@@ -14,6 +14,7 @@ export interface CommandSpec {
 
 export const COMMANDS = [
   { id: 'newDeal', en: 'new deal', ja: '新しい取引' },
+  { id: 'inbox', en: 'inbox', ja: '受信トレイ' },
   { id: 'cancel', en: 'cancel', ja: 'キャンセル' },
   { id: 'deals', en: 'deals', ja: '取引一覧', args: true },
   { id: 'pipeline', en: 'pipeline', ja: 'パイプライン' },

@@ -14,8 +14,9 @@ import { admission, refuseTurn, tenantOf } from './admission';
 import { gateInvoke, gateMessage } from './admin/gate';
 import { hasUncleanText } from './inputGuard';
 import type { BotServices } from './botServices';
-import { COMMANDS, parseCommand } from './commands';
+import { parseCommand } from './commands';
 import { TEXT_HANDLERS } from './textCommands';
+import { answerUnknown, commandsFor } from './inbox';
 import { beginTurn, turnOf } from './turn';
 import { wizardFor } from './dialogs/newDealWizard';
 import { WIZARD_VERB } from './dialogs/wizardTypes';
@@ -99,8 +100,9 @@ export class CosellBot extends TeamsActivityHandler {
       return;
     }
     // A card submit (Action.Submit) arrives as a message with a value and no text; it is not a typed command.
-    const unrecognized = text.trim() !== '' && !parsed;
-    await context.sendActivity(MessageFactory.attachment(cardAttachment(helpCard(turn.locale, { commands: COMMANDS, unrecognized }))));
+    // Text that is no command gets one line with the closest command (issue 14), not the whole help card.
+    if (text.trim() !== '' && !parsed) await answerUnknown(turn, text.trim());
+    else await context.sendActivity(MessageFactory.attachment(cardAttachment(helpCard(turn.locale, { commands: commandsFor(turn) }))));
     await gate.afterwards();
   }
 

@@ -7,11 +7,14 @@ import { pipelineCard } from '../cards/pipelineCard';
 import { cardAttachment, type AdaptiveCard } from '../cards/render';
 import {
   DEAL_TYPE_LABEL,
+  LIST_SEPARATOR,
   STAGE_LABEL,
   STATUS_LABEL,
   SUBSTATUS_LABEL,
   StatusSchema,
   SubstatusSchema,
+  TERMS,
+  termsNamed,
   foldKey as fold,
   refuse,
   stagesNamed,
@@ -43,26 +46,27 @@ export const DealListState = z.object({
 });
 export type DealListState = z.infer<typeof DealListState>;
 
-const DIRECTION_WORDS: Record<string, 'inbound' | 'outbound'> = {
-  inbound: 'inbound',
-  in: 'inbound',
-  受信: 'inbound',
-  受信した紹介: 'inbound',
-  outbound: 'outbound',
-  out: 'outbound',
-  送信: 'outbound',
-  送信した取引: 'outbound',
-};
+/** Direction words: inbound/outbound, the glossary's インバウンド/アウトバウンド, and the words used before it. */
+function directionOf(word: string): 'inbound' | 'outbound' | undefined {
+  const v = fold(word);
+  if (v === 'in') return 'inbound';
+  if (v === 'out') return 'outbound';
+  const terms = termsNamed(word, fold);
+  return terms.includes('inbound') ? 'inbound' : terms.includes('outbound') ? 'outbound' : undefined;
+}
 
+/** Filter keys in English and Japanese, the glossary's (取引の種類:, 販売ステージ:) among them. */
 const KEY_ALIASES: Record<string, 'type' | 'stage' | 'status' | 'location'> = {
   type: 'type',
   種類: 'type',
+  [TERMS.dealType.ja]: 'type',
   stage: 'stage',
   ステージ: 'stage',
+  [TERMS.salesStage.ja]: 'stage',
   status: 'status',
   状態: 'status',
   location: 'location',
-  場所: 'location',
+  [TERMS.location.ja]: 'location',
 };
 
 function dealTypeOf(value: string): DealType | undefined {
@@ -74,9 +78,11 @@ function dealTypeOf(value: string): DealType | undefined {
 
 function statusFilterOf(value: string): Pick<DealFilter, 'status' | 'substatus'> | undefined {
   const v = fold(value);
-  const status = StatusSchema.options.find((s) => fold(s) === v || fold(STATUS_LABEL[s].ja) === v);
+  const former = termsNamed(value, fold);
+  const named = (label: { ja: string; en: string }) => fold(label.ja) === v || former.some((k) => TERMS[k] === label);
+  const status = StatusSchema.options.find((s) => fold(s) === v || named(STATUS_LABEL[s]));
   if (status) return { status };
-  const substatus = SubstatusSchema.options.find((s) => fold(s) === v || fold(SUBSTATUS_LABEL[s].ja) === v);
+  const substatus = SubstatusSchema.options.find((s) => fold(s) === v || named(SUBSTATUS_LABEL[s]));
   return substatus ? { substatus } : undefined;
 }
 
@@ -97,7 +103,15 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
       values[key] = keyed[2]!.replace(/^"|"$/g, '');
       continue;
     }
-    const direction = DIRECTION_WORDS[token.toLowerCase()];
+    // `incoming` / `未回答`: referrals nobody has answered yet (issue 14).
+    if (['incoming', 'unanswered', '未回答'].includes(fold(token))) {
+      filter.direction = 'inbound';
+      filter.status = 'New';
+      words.push(t(locale, 'deals.filter.unanswered'));
+      current = undefined;
+      continue;
+    }
+    const direction = directionOf(token);
     if (direction) {
       filter.direction = direction;
       current = undefined;
@@ -107,7 +121,7 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
     if (current) values[current] = `${values[current]} ${token.replace(/^"|"$/g, '')}`.trim();
     else return { ok: false, error: t(locale, 'deals.unknownFilter', { word: token }) };
   }
-  if (filter.direction) words.push(t(locale, filter.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'));
+  if (filter.direction) words.unshift(t(locale, filter.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'));
   if (values.type !== undefined) {
     const type = dealTypeOf(values.type);
     if (!type) return { ok: false, error: t(locale, 'deals.badType', { value: values.type }) };
@@ -150,7 +164,7 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
   const here = { args: state.args, mine: state.mine };
   return dealListCard(locale, {
     title: t(locale, state.mine ? 'deals.titleMine' : 'deals.title'),
-    filters: parsed.words.join(' · '),
+    filters: parsed.words.join(LIST_SEPARATOR[locale]),
     deals: page.items,
     page: state.back.length + 1,
     rows: { ...here, cursor: state.cursor, back: state.back },
@@ -163,7 +177,7 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
 export async function showDeal(turn: Turn, services: BotServices, deal: DealRecord): Promise<void> {
   const activity = turn.context.activity;
   const deciders = await services.publisher.deciders(deal);
-  const ctx = { now: new Date(), today: turn.today, config: services.domain };
+  const ctx = { now: new Date(), today: turn.today, timeZone: turn.timeZone, config: services.domain };
   // In a personal chat the card carries the user's own buttons; in shared chats everyone gets their own view by refresh.
   const card =
     (activity.conversation?.conversationType ?? 'personal') === 'personal'

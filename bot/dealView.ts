@@ -12,6 +12,8 @@ export interface ButtonSpec {
   style?: CardButton['style'];
   /** `primary`: the stage flow in the card's action bar; `secondary`: the row of forms under the card body. */
   group?: CardButton['group'];
+  /** What to say before an action that cannot be undone (see CardButton.confirm). */
+  confirm?: (deal: DealRecord, locale: Locale, ctx: Context) => NonNullable<CardButton['confirm']>;
 }
 
 const buttonSpecs = new Map<CommandName, ButtonSpec & { title: (locale: Locale) => string }>();
@@ -53,19 +55,23 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
       continue;
     }
     if (a.action === 'win' && !a.enabled && a.refusal?.code === 'STAGES_INCOMPLETE') {
-      hint = t(locale, 'deal.hint.winBlocked', { reason: a.refusal.message[locale] });
+      const next = a.refusal.params.next;
+      hint = t(locale, 'deal.hint.winBlocked', { next: typeof next === 'object' ? next[locale] : String(next ?? '') });
       continue;
     }
     const spec = buttonSpecs.get(a.action);
     if (a.enabled && spec) {
-      buttons.push({ title: spec.title(locale), verb: spec.verb, data: base, style: spec.style, group: spec.group });
+      buttons.push({ title: spec.title(locale), verb: spec.verb, data: base, style: spec.style, group: spec.group, confirm: spec.confirm?.(deal, locale, ctx) });
     }
   }
   // The timeline is for everyone who may see the deal, closed or not (R24: visible with their history).
   if (canSee(deal, actor)) {
     buttons.push({ title: t(locale, 'deal.action.history'), verb: 'deal.history', data: { dealId: deal.id }, group: 'secondary' });
   }
-  return { buttons, hint, stageChoice };
+  // The stage flow leads (next stage first); closing as Lost is never the first of the form buttons (issue 14).
+  const order = (b: CardButton) => (b.verb === 'deal.lose.form' ? 1 : 0);
+  const sorted = [...buttons].sort((a, b) => (a.group === b.group ? order(a) - order(b) : 0));
+  return { buttons: sorted, hint, stageChoice };
 }
 
 /** The card as one actor sees it: their buttons (the invoke answer and personal chats). */
@@ -93,7 +99,7 @@ export function personalDealCard(
   return dealCard(
     deal,
     locale,
-    { buttons, notice, stageChoice, refreshUserIds, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined), partnerCenterUrl: linkOf(deal, links) },
+    { buttons, notice, stageChoice, refreshUserIds, timeZone: ctx.timeZone, hint: hint ?? (readOnly ? t(locale, 'deal.hint.readOnly') : undefined), partnerCenterUrl: linkOf(deal, links) },
     deal.latestNote ?? undefined,
   );
 }

@@ -3,11 +3,10 @@ import { t, type Locale } from '../cards/i18n';
 import { messageCard } from '../cards/messageCard';
 import { cardAttachment, type AdaptiveCard } from '../cards/render';
 import { syncStatusCard, unmappedCard } from '../cards/syncCards';
-import { adminRefusal, locationChangeRefusal, searchKey } from '../src/domain';
+import { adminRefusal, formatDateTime, locationChangeRefusal, searchKey } from '../src/domain';
 import { JOB } from '../src/services/followUps';
 import type { Job } from '../src/services/jobWorker';
 import type { BotServices } from './botServices';
-import { moment } from '../cards/dealCard';
 import type { CardActionHandler, TextHandler } from './handlerTypes';
 import type { Turn } from './turn';
 
@@ -58,12 +57,12 @@ export const pcLocation: TextHandler = async (turn, args, services) => {
 };
 
 /** What `sync status` shows, with times in the reader's format. */
-async function statusCard(services: BotServices, locale: Locale): Promise<AdaptiveCard> {
+async function statusCard(services: BotServices, locale: Locale, timeZone?: string): Promise<AdaptiveCard> {
   const pc = services.partnerCenter;
   if (!pc) return syncStatusCard({ configured: false, pending: 0, oldestPendingAt: null, failed: [], conflicts: 0, lastPollAt: null, lastPollError: null, lastWebhookAt: null, unmapped: [] }, locale);
   const oldest = (await services.jobStore.counts([JOB.pushToPartnerCenter])).oldestPendingAt;
   const o = await pc.store.overview(oldest);
-  const at = (d: Date | null) => (d ? moment(d) : null);
+  const at = (d: Date | null) => (d ? formatDateTime(d, locale, timeZone ?? 'UTC') : null);
   return syncStatusCard(
     {
       configured: true,
@@ -83,7 +82,7 @@ async function statusCard(services: BotServices, locale: Locale): Promise<Adapti
 export const syncStatus: TextHandler = async (turn, _args, services) => {
   const denied = adminRefusal(turn.actor);
   if (denied) return void (await say(turn, denied.message[turn.locale], [], 'attention'));
-  await reply(turn, await statusCard(services, turn.locale));
+  await reply(turn, await statusCard(services, turn.locale, turn.timeZone));
 };
 
 export const partnerCenterTextHandlers = { pcLocation, syncStatus } as const;

@@ -2,7 +2,7 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import { t, type Locale } from '../cards/i18n';
 import { messageCard } from '../cards/messageCard';
 import { cardAttachment } from '../cards/render';
-import { adminRefusal, inScope, searchKey, type LocationRecord } from '../src/domain';
+import { adminRefusal, formatDate, inScope, searchKey, type LocationRecord } from '../src/domain';
 import type { BotServices } from './botServices';
 import type { Turn } from './turn';
 
@@ -80,9 +80,9 @@ export async function listRoutes(turn: Turn, _args: string, services: BotService
     if (!route) return t(locale, 'route.list.none', { location });
     const kind = kindLabel(locale, route.conversationKind);
     if (route.broken) {
-      return t(locale, 'route.list.broken', { location, id: l.id, kind, date: (route.brokenAt ?? route.updatedAt).toISOString().slice(0, 10) });
+      return t(locale, 'route.list.broken', { location, id: l.id, kind, date: formatDate(route.brokenAt ?? route.updatedAt, locale, turn.timeZone) });
     }
-    return t(locale, 'route.list.linked', { location, kind, by: route.linkedByName ?? '—', date: route.updatedAt.toISOString().slice(0, 10) });
+    return t(locale, 'route.list.linked', { location, kind, by: route.linkedByName ?? '—', date: formatDate(route.updatedAt, locale, turn.timeZone) });
   });
   await reply(turn, t(locale, 'route.list.title'), lines);
 }

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { localeOf, type Locale } from '../cards/i18n';
-import { actorOf, type Person, type PersonActor } from '../src/domain';
+import { actorOf, dayIn, isTimeZone, type Person, type PersonActor } from '../src/domain';
 import type { BotServices } from './botServices';
 import { admitUser } from './admin/identity';
 import { recordAdminTenant } from './admission';
@@ -14,28 +14,38 @@ export interface Turn {
   actor: PersonActor;
   /** Today (YYYY-MM-DD) in the user's time zone, for "not in the past" rules. */
   today: string;
+  /** The user's IANA time zone: as Teams sends it this turn, else as last remembered, else by language. */
+  timeZone: string;
 }
 
-// Building an Intl formatter costs far more than using one; there are few time zones.
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function dayFormat(zone: string): Intl.DateTimeFormat {
-  let f = dayFormats.get(zone);
-  if (!f) {
-    // en-CA formats as YYYY-MM-DD. An unknown zone throws here and is not cached.
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(zone, f);
-  }
-  return f;
+type ActivityZone = { localTimezone?: string; locale?: string; entities?: { type?: string; timezone?: unknown }[] };
+
+/** The zone Teams sent with this activity: `localTimezone`, or the `clientInfo` entity's `timezone`; only real zones. */
+export function activityZone(activity: ActivityZone): string | undefined {
+  const candidates = [activity.localTimezone, ...(activity.entities ?? []).filter((e) => e?.type === 'clientInfo').map((e) => e.timezone)];
+  return candidates.find(isTimeZone);
 }
 
-/** The user's local date from the activity's time zone (Teams sends `localTimezone`), else UTC. */
-export function todayFor(activity: { localTimezone?: string; locale?: string }, now = new Date()): string {
-  const zone = activity.localTimezone || (localeOf(activity.locale) === 'ja' ? 'Asia/Tokyo' : 'UTC');
-  try {
-    return dayFormat(zone).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
+/** The reader's zone: this turn's, the remembered one, else Tokyo for Japanese and UTC for everyone else. */
+export function readerZone(activity: ActivityZone, remembered?: string | null): string {
+  return activityZone(activity) ?? (isTimeZone(remembered) ? remembered : localeOf(activity.locale) === 'ja' ? 'Asia/Tokyo' : 'UTC');
+}
+
+/** The user's local date (YYYY-MM-DD) in their zone (see readerZone). */
+export function todayFor(activity: ActivityZone, now = new Date(), remembered?: string | null): string {
+  return dayIn(now, readerZone(activity, remembered));
+}
+
+/**
+ * Remembers the zone and locale Teams sent, per person, so proactive posts and later turns without them read in the
+ * person's own time (issue 14). Written only when something changed: most turns cost no write.
+ */
+async function rememberReader(user: Person, activity: ActivityZone, services: BotServices): Promise<Person> {
+  const timeZone = activityZone(activity);
+  const locale = typeof activity.locale === 'string' && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(activity.locale) ? activity.locale : undefined;
+  const changed = { ...(timeZone && timeZone !== user.timeZone ? { timeZone } : {}), ...(locale && locale !== user.locale ? { locale } : {}) };
+  if (!Object.keys(changed).length) return user;
+  return services.people.rememberReader(user.id, changed);
 }
 
 const TURN_KEY = Symbol('cosell.turn');
@@ -49,15 +59,17 @@ export async function beginTurn(context: TurnContext, services: BotServices): Pr
   const existing = context.turnState.get(TURN_KEY) as Turn | undefined;
   if (existing) return existing;
   await services.messenger.remember(context);
-  const user = await admitUser(context, services);
+  const user = await rememberReader(await admitUser(context, services), context.activity, services);
   await recordAdminTenant(context, services, user);
+  const timeZone = readerZone(context.activity, user.timeZone);
   const turn: Turn = {
     context,
     services,
     locale: localeOf(context.activity.locale),
     user,
     actor: actorOf(user),
-    today: todayFor(context.activity),
+    today: dayIn(new Date(), timeZone),
+    timeZone,
   };
   context.turnState.set(TURN_KEY, turn);
   return turn;

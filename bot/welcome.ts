@@ -24,6 +24,9 @@ export interface WelcomeCardData {
   channelHint: string;
   newDealTitle: string;
   newDealCommand: string;
+  /** Issue 14: the one thing a seller opens Teams for — what is waiting for me. */
+  inboxTitle: string;
+  inboxCommand: string;
   helpTitle: string;
   helpCommand: string;
 }
@@ -42,6 +45,8 @@ export function welcomeCardData(locale: Locale, opts: { name?: string; shared?: 
     channelHint: opts.shared ? t(locale, 'welcome.channel') : '',
     newDealTitle: t(locale, 'welcome.newDeal'),
     newDealCommand: newDeal,
+    inboxTitle: t(locale, 'welcome.inbox'),
+    inboxCommand: commandText('inbox', locale),
     helpTitle: t(locale, 'welcome.help'),
     helpCommand: help,
   };

@@ -1,5 +1,6 @@
+import { LIST_SEPARATOR, formatDate } from '../src/domain';
 import type { Notice } from './dealCard';
-import { t, type Locale } from './i18n';
+import { t, type Locale, type MessageKey } from './i18n';
 import { messageCard } from './messageCard';
 import { renderCard, type AdaptiveCard } from './render';
 import listTemplate from './templates/adminList.json';
@@ -50,7 +51,7 @@ export function scopeLabel(p: { role: PersonView['role']; global: boolean; locat
 
 /** "email · role · scope": the same order in both languages, only the words are translated. */
 function personLine(p: PersonView, locale: Locale): string {
-  return [p.email, roleLabel(p.role, locale), scopeLabel(p, locale)].filter((x): x is string => !!x).join(' · ');
+  return [p.email, roleLabel(p.role, locale), scopeLabel(p, locale)].filter((x): x is string => !!x).join(LIST_SEPARATOR[locale]);
 }
 
 function locationLine(l: LocationView, locale: Locale): string {
@@ -117,9 +118,10 @@ export function adminPanelCard(input: AdminPanelInput, locale: Locale): Adaptive
     people: shown.map((p) => ({ title: p.name, subtitle: personLine(p, locale) })),
     routes: routes.map((r) => ({
       title: r.locationName,
-      subtitle: `${r.conversationKind} · ${r.conversationId} · ${
-        r.broken ? t(locale, 'admin.panel.routeBroken', { date: r.brokenAt?.toISOString().slice(0, 10) ?? '?' }) : t(locale, 'admin.panel.routeOk')
-      }`,
+      subtitle: [
+        ['channel', 'groupChat', 'personal'].includes(r.conversationKind) ? t(locale, `route.kind.${r.conversationKind}` as MessageKey) : r.conversationKind,
+        r.broken ? t(locale, 'admin.panel.routeBroken', { date: r.brokenAt ? formatDate(r.brokenAt, locale, locale === 'ja' ? 'Asia/Tokyo' : 'UTC') : '?' }) : t(locale, 'admin.panel.routeOk'),
+      ].join(LIST_SEPARATOR[locale]),
     })),
     canSetRoles: personChoices.length > 0,
     canGrantGlobal: viewerIsGlobal,

@@ -1,3 +1,4 @@
+import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, currencyChoices, formatDate, formatDateTime } from '../src/domain';
 import {
   CLOSE_REASON_LABEL,
   CloseReasonSchema,
@@ -6,9 +7,9 @@ import {
   ReviewOutcomeSchema,
   type FieldError,
 } from '../src/domain';
-import { amountOfText, type DealRecord } from '../src/domain';
+import type { DealRecord } from '../src/domain';
 import type { RecentContact } from '../src/domain';
-import { clip, formatMoney, moment, type Notice, type NoteView } from './dealCard';
+import { clip, formatMoney, zoneFor, type Notice, type NoteView } from './dealCard';
 import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import editTemplate from './templates/dealEdit.json';
@@ -28,6 +29,10 @@ export interface FormState {
   /** Field id → message in the user's language. */
   errors?: Record<string, string>;
   notice?: Notice;
+  /** The reader's time zone, for the times the form shows (note history). */
+  timeZone?: string;
+  /** The currencies offered (configuration); the deal's own is always kept. */
+  currencies?: readonly string[];
 }
 
 /** The id of the card input each domain field is entered in (where the two differ). */
@@ -55,7 +60,7 @@ function header(deal: DealRecord, locale: Locale, titleKey: MessageKey, state: F
     notice: state.notice?.text ?? '',
     noticeStyle: state.notice ? state.notice.kind : 'default',
     title: t(locale, titleKey, { name: deal.name }),
-    subtitle: `${t(locale, 'deal.number', { number: deal.number })}${deal.type === 'solutionAssessment' ? ` · ${DEAL_TYPE_LABEL.solutionAssessment[locale]}` : ''}`,
+    subtitle: [t(locale, 'deal.number', { number: deal.number }), deal.type === 'solutionAssessment' ? DEAL_TYPE_LABEL.solutionAssessment[locale] : ''].filter(Boolean).join(LIST_SEPARATOR[locale]),
 
     requiredMessage: t(locale, 'deal.form.required'),
   };
@@ -82,18 +87,18 @@ function fieldsOf(locale: Locale, fields: readonly string[], prefix: string, sta
   return { labels, values, errors };
 }
 
-/**
- * Input.Number wants a number (or nothing), whatever was typed: read as the domain reads amounts (full-width digits
- * folded; "0x10" or "1e3" are no number, so a refused value is not shown back as 16 or 1000).
- */
-function numberOrNull(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = amountOfText(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
+/** An amount in a text input: as typed (150万円 stays 150万円 after an error), a stored number as digits. */
+function amountText(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v : '';
 }
+
+/** What every amount + currency form binds besides its fields: the currency choices and an example amount. */
+function moneyInputs(locale: Locale, state: FormState, current: string | null | undefined) {
+  return { currencies: currencyChoices(state.currencies ?? DEFAULT_DOMAIN_CONFIG.currencies, locale, current), amountPlaceholder: AMOUNT_EXAMPLE[locale] };
+}
+
+/** How an amount may be typed (issue 14): shown as the value inputs' placeholder. */
+export const AMOUNT_EXAMPLE: Record<Locale, string> = { en: 'e.g. 1,500,000 or 1.5M', ja: '例: 1,500,000、150万' };
 
 /** Input.Toggle wants "true"/"false". */
 const toggleValue = (v: unknown) => (v === true || v === 'true' ? 'true' : 'false');
@@ -125,11 +130,11 @@ export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteV
     crmId: deal.crmId ?? '',
     campaignId: deal.campaignId ?? '',
   });
-  fields.values.value = numberOrNull(fields.values.value);
+  fields.values.value = amountText(fields.values.value);
   const fixed = [
     { title: t(locale, 'deal.fact.location'), value: deal.locationName || deal.locationId },
     deal.type === 'solutionAssessment'
-      ? { title: t(locale, 'deal.fact.assessment'), value: [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(' · ') || '—' }
+      ? { title: t(locale, 'deal.fact.assessment'), value: [deal.assessmentType, deal.assessmentLocation].filter(Boolean).join(LIST_SEPARATOR[locale]) || '—' }
       : { title: t(locale, 'deal.fact.solutions'), value: deal.solutions.map((s) => s.name).join(', ') || '—' },
   ];
   const newest = [...notes].reverse().slice(0, EDIT_FORM_NOTES);
@@ -137,15 +142,17 @@ export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteV
     ...header(deal, locale, 'deal.edit.title', state),
     fixed,
     fixedHint: t(locale, 'deal.edit.fixedHint'),
+    ...moneyInputs(locale, state, deal.currency),
     ...fields,
     notesTitle: t(locale, 'deal.edit.notesTitle'),
-    notes: newest.map((n) => ({ meta: noteMeta(n), text: clip(n.text, 500) })),
+    notes: newest.map((n) => ({ meta: noteMeta(n, locale, zoneFor(deal, locale, state.timeZone)), text: clip(n.text, 500) })),
     notesMore: notes.length > newest.length ? t(locale, 'deal.edit.notesMore', { count: notes.length - newest.length }) : '',
     actions: formActions(deal, locale, { verb: 'deal.edit', titleKey: 'deal.edit.submit' }),
   });
 }
 
-export const noteMeta = (n: NoteView) => [n.authorName, n.createdAt ? moment(n.createdAt) : null].filter(Boolean).join(', ');
+export const noteMeta = (n: NoteView, locale: Locale, zone: string) =>
+  [n.authorName, n.createdAt ? formatDateTime(n.createdAt, locale, zone) : null].filter(Boolean).join(locale === 'ja' ? '、' : ', ');
 
 export const TEAM_FIELDS = ['remove', 'contact', 'memberName', 'memberPhone', 'memberEmail'] as const;
 
@@ -156,7 +163,7 @@ export function teamForm(deal: DealRecord, locale: Locale, recents: readonly Rec
     ...header(deal, locale, 'deal.team.title', state),
     envelope: envelope(deal),
     membersTitle: t(locale, 'deal.team.members', { count: deal.team.length }),
-    members: deal.team.map((m) => ({ name: m.name, detail: [m.email, m.phone].filter(Boolean).join(' · ') })),
+    members: deal.team.map((m) => ({ name: m.name, detail: [m.email, m.phone].filter(Boolean).join(LIST_SEPARATOR[locale]) })),
     removable: deal.team.map((m) => ({ title: `${m.name} <${m.email}>`, value: m.email })),
     recents: recents.map((c) => ({ title: `${c.name} <${c.email}>`, value: c.email })),
     addTitle: t(locale, 'deal.team.addTitle'),
@@ -194,13 +201,14 @@ export function registerForm(deal: DealRecord, locale: Locale, state: FormState 
     marketplaceTransaction: previous?.marketplaceTransaction ?? false,
     notes: previous?.notes ?? '',
   });
-  fields.values.contractValue = numberOrNull(fields.values.contractValue);
+  fields.values.contractValue = amountText(fields.values.contractValue);
   fields.values.deployedOnAzure = toggleValue(fields.values.deployedOnAzure);
   fields.values.marketplaceTransaction = toggleValue(fields.values.marketplaceTransaction);
   return renderCard(registerTemplate, {
     ...header(deal, locale, 'deal.register.title', state),
     intro: t(locale, previous?.status === 'ActionRequired' ? 'deal.register.introAgain' : 'deal.register.intro'),
     ...fields,
+    ...moneyInputs(locale, state, previous?.currency ?? deal.currency),
     actions: formActions(deal, locale, { verb: 'deal.register', titleKey: 'deal.register.submit' }),
   });
 }
@@ -214,7 +222,7 @@ export function reviewForm(deal: DealRecord, locale: Locale, state: FormState = 
     ? [
         { title: t(locale, 'deal.registration.status'), value: REGISTRATION_STATUS_LABEL[r.status][locale] },
         { title: t(locale, 'deal.registration.contractValue'), value: formatMoney(r.contractValue, r.currency, locale) },
-        { title: t(locale, 'deal.registration.term'), value: `${r.contractStartDate} – ${r.contractEndDate}` },
+        { title: t(locale, 'deal.registration.term'), value: `${formatDate(r.contractStartDate, locale)} – ${formatDate(r.contractEndDate, locale)}` },
         { title: t(locale, 'deal.registration.submitted'), value: r.submittedByName },
       ]
     : [];

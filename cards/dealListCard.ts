@@ -1,4 +1,4 @@
-import { DEAL_TYPE_LABEL, STAGE_LABEL, SUBSTATUS_LABEL, stagePercent } from '../src/domain';
+import { DEAL_TYPE_LABEL, LIST_SEPARATOR, SUBSTATUS_LABEL, stageLabel, stagePercent } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { formatMoney, type Notice } from './dealCard';
 import { t, type Locale } from './i18n';
@@ -28,12 +28,13 @@ export function dealListCard(locale: Locale, list: DealListPage): AdaptiveCard {
     name: `#${d.number} ${d.name}`,
     label: d.type === 'solutionAssessment' ? DEAL_TYPE_LABEL.solutionAssessment[locale] : DEAL_TYPE_LABEL.coSell[locale],
     detail: [
-      `${SUBSTATUS_LABEL[d.substatus][locale]} · ${STAGE_LABEL[d.stage][locale]} ${stagePercent(d.stage)} %`,
+      // Active: where it stands in the sales stages; otherwise its state says all (受け取り, 受注, 失注, 辞退, 期限切れ).
+      d.status === 'Active' ? `${stageLabel(d)[locale]} ${stagePercent(d.stage)}%` : SUBSTATUS_LABEL[d.substatus][locale],
       formatMoney(d.value, d.currency, locale),
       d.customer.name,
       d.locationName || d.locationId,
       t(locale, d.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'),
-    ].join(' · '),
+    ].join(LIST_SEPARATOR[locale]),
     open: t(locale, 'deals.open'),
     data: list.rows ? { dealId: d.id, list: list.rows } : { dealId: d.id },
   }));
@@ -45,7 +46,7 @@ export function dealListCard(locale: Locale, list: DealListPage): AdaptiveCard {
     notice: list.notice?.text ?? '',
     noticeStyle: list.notice?.kind ?? 'default',
     title: list.title,
-    subtitle: [t(locale, 'deals.page', { page: list.page }), list.filters].filter(Boolean).join(' · '),
+    subtitle: [t(locale, 'deals.page', { page: list.page }), list.filters].filter(Boolean).join(LIST_SEPARATOR[locale]),
     rows,
     empty: rows.length === 0 ? t(locale, 'deals.empty') : '',
     footer: rows.length > 0 ? t(locale, 'deals.footer') : '',

@@ -6,9 +6,10 @@ import {
   STAGE_LABEL,
   StageSchema,
   DEAL_TYPE_LABEL,
+  formatDateTime,
 } from '../src/domain';
 import type { DealRecord } from '../src/domain';
-import { moment, type NoteView } from './dealCard';
+import { zoneFor, type NoteView } from './dealCard';
 import { noteMeta } from './dealForms';
 import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
@@ -69,7 +70,8 @@ export function describeEvent(e: AuditEntry, locale: Locale): string {
   return `${e.actorName}: ${what}`;
 }
 
-export function historyCard(deal: DealRecord, locale: Locale, events: readonly AuditEntry[], notes: readonly NoteView[]): AdaptiveCard {
+export function historyCard(deal: DealRecord, locale: Locale, events: readonly AuditEntry[], notes: readonly NoteView[], timeZone?: string): AdaptiveCard {
+  const zone = zoneFor(deal, locale, timeZone);
   let budget = TEXT_BUDGET;
   const take = <T>(items: readonly T[], size: (x: T) => number): T[] => {
     const out: T[] = [];
@@ -82,11 +84,11 @@ export function historyCard(deal: DealRecord, locale: Locale, events: readonly A
     return out;
   };
   const timeline = take(
-    [...events].reverse().map((e) => ({ when: moment(e.createdAt), text: describeEvent(e, locale) })),
+    [...events].reverse().map((e) => ({ when: formatDateTime(e.createdAt, locale, zone), text: describeEvent(e, locale) })),
     (x) => Buffer.byteLength(x.text) + x.when.length + 150,
   );
   const shownNotes = take(
-    [...notes].reverse().map((n) => ({ meta: noteMeta(n), text: n.text.length > MAX_NOTE_CHARS ? `${n.text.slice(0, MAX_NOTE_CHARS - 1)}…` : n.text })),
+    [...notes].reverse().map((n) => ({ meta: noteMeta(n, locale, zone), text: n.text.length > MAX_NOTE_CHARS ? `${n.text.slice(0, MAX_NOTE_CHARS - 1)}…` : n.text })),
     (x) => Buffer.byteLength(x.text) + x.meta.length + 200,
   );
   return renderCard(template, {

@@ -1,3 +1,5 @@
+import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, currencyChoices } from '../src/domain';
+import { AMOUNT_EXAMPLE } from './dealForms';
 import { FIELD_MESSAGES, type FieldError } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
@@ -20,7 +22,8 @@ export interface AcceptFormValues {
   members: { name: string; email: string; phone: string }[];
 }
 
-export function acceptDefaults(deal: DealRecord): AcceptFormValues {
+/** The form as it opens: the referral's values, and the person accepting as the first team member (issue 14). */
+export function acceptDefaults(deal: DealRecord, me?: { name: string; email: string | null; phone: string | null }): AcceptFormValues {
   return {
     name: deal.name,
     value: String(deal.value),
@@ -29,7 +32,7 @@ export function acceptDefaults(deal: DealRecord): AcceptFormValues {
     notes: '',
     crmId: deal.crmId ?? '',
     campaignId: deal.campaignId ?? '',
-    members: [],
+    members: me ? [{ name: me.name, email: me.email ?? '', phone: me.phone ?? '' }] : [],
   };
 }
 
@@ -39,12 +42,14 @@ export interface AcceptCardOptions {
   values: AcceptFormValues;
   errors?: readonly FieldError[];
   notice?: string;
+  /** The currencies offered (configuration); the referral's own is always kept. */
+  currencies?: readonly string[];
 }
 
 export function referralAcceptCard(deal: DealRecord, locale: Locale, opts: AcceptCardOptions): AdaptiveCard {
   const errorOf = (field: string) => opts.errors?.find((e) => e.field === field)?.message[locale] ?? '';
   const v = opts.values;
-  const field = (id: keyof Omit<AcceptFormValues, 'members'>, kind: 'text' | 'number' | 'date', required: boolean, extra: { multiline?: boolean; maxLength?: number } = {}) => ({
+  const field = (id: keyof Omit<AcceptFormValues, 'members'>, kind: 'text' | 'number' | 'date' | 'choice', required: boolean, extra: { multiline?: boolean; maxLength?: number } = {}) => ({
     id,
     kind,
     label: t(locale, `referral.field.${id}`),
@@ -77,12 +82,14 @@ export function referralAcceptCard(deal: DealRecord, locale: Locale, opts: Accep
   return renderCard(template, {
     notice: opts.notice ?? '',
     title: t(locale, 'referral.accept.title', { number: deal.number }),
-    subtitle: `${deal.name} · ${deal.customer.name}`,
+    subtitle: [deal.name, deal.customer.name].join(LIST_SEPARATOR[locale]),
     intro: t(locale, 'referral.accept.intro'),
+    currencies: currencyChoices(opts.currencies ?? DEFAULT_DOMAIN_CONFIG.currencies, locale, v.currency),
+    amountPlaceholder: AMOUNT_EXAMPLE[locale],
     fields: [
       field('name', 'text', true),
       field('value', 'number', true),
-      field('currency', 'text', true, { maxLength: 3 }),
+      field('currency', 'choice', true, { maxLength: 3 }),
       field('closeDate', 'date', true),
       field('notes', 'text', true, { multiline: true, maxLength: 4000 }),
       field('crmId', 'text', false, { maxLength: 100 }),

@@ -1,3 +1,4 @@
+import { LIST_SEPARATOR } from '../src/domain';
 import { CLOSE_REASON_LABEL, CloseReasonSchema, FIELD_MESSAGES, type FieldError } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
@@ -18,7 +19,7 @@ export function referralDeclineCard(deal: DealRecord, locale: Locale, opts: Decl
   return renderCard(template, {
     notice: opts.notice ?? '',
     title: t(locale, 'referral.decline.title', { number: deal.number }),
-    subtitle: `${deal.name} · ${deal.customer.name}`,
+    subtitle: [deal.name, deal.customer.name].join(LIST_SEPARATOR[locale]),
     intro: t(locale, 'referral.decline.intro'),
     reasonLabel: t(locale, 'referral.field.reason'),
     reasonPlaceholder: t(locale, 'referral.field.reasonPlaceholder'),

@@ -1,3 +1,4 @@
+import { LIST_SEPARATOR, formatDate } from '../src/domain';
 import type { DealRecord } from '../src/domain';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
@@ -9,8 +10,8 @@ export function referralReminderCard(deal: DealRecord, locale: Locale, daysLeft:
     number: deal.number,
     days: daysLeft,
     name: deal.name,
-    sender: [deal.sender?.name, deal.sender?.organizationName].filter(Boolean).join(' · ') || '—',
-    date: deal.expiresAt?.toISOString().slice(0, 10) ?? '—',
+    sender: [deal.sender?.name, deal.sender?.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]) || '—',
+    date: deal.expiresAt ? formatDate(deal.expiresAt, locale, deal.locationTimeZone ?? (locale === 'ja' ? 'Asia/Tokyo' : 'UTC')) : '—',
   };
   return renderCard(template, {
     title: daysLeft <= 1 ? t(locale, 'referral.reminder.titleOneDay', params) : t(locale, 'referral.reminder.title', params),

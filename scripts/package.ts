@@ -49,12 +49,16 @@ export function withCommands(manifest: Json, ja: Json): { manifest: Json; ja: Js
   const en = commandList('en');
   const jaCommands = commandList('ja');
   const jaStrings = Object.fromEntries(Object.entries(ja).filter(([key]) => !key.startsWith('bots[')));
+  // The descriptions are catalog messages too, so the store listing uses the glossary's words.
+  jaStrings['description.short'] = t('ja', 'app.description.short');
+  jaStrings['description.full'] = t('ja', 'app.description.full');
+  const description = { short: t('en', 'app.description.short'), full: t('en', 'app.description.full') };
   jaCommands.forEach((c, i) => {
     jaStrings[`bots[0].commandLists[0].commands[${i}].title`] = c.title;
     jaStrings[`bots[0].commandLists[0].commands[${i}].description`] = c.description;
   });
   return {
-    manifest: { ...manifest, bots: bots.map((b, i) => (i === 0 ? { ...b, commandLists: [{ scopes: COMMAND_SCOPES, commands: en }] } : b)) },
+    manifest: { ...manifest, description, bots: bots.map((b, i) => (i === 0 ? { ...b, commandLists: [{ scopes: COMMAND_SCOPES, commands: en }] } : b)) },
     ja: jaStrings,
   };
 }
@@ -233,7 +237,7 @@ export function zipFiles(files: Record<string, Buffer>): Buffer {
   return Buffer.concat([...locals, ...central, end]);
 }
 
-/** Rewrites the command lists of the committed template from bot/commands.ts. */
+/** Rewrites the command lists and descriptions of the committed template from bot/commands.ts and the catalogs. */
 export function syncTemplate(root = repoRoot()): void {
   const dir = path.join(root, 'appPackage');
   const synced = withCommands(readJson(path.join(dir, 'manifest.json')), readJson(path.join(dir, 'ja.json')));

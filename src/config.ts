@@ -116,6 +116,13 @@ export const configSchema = z
         .pipe(z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as JPY or USD')),
       'JPY',
     ),
+    CURRENCIES: withDefault(
+      z
+        .string()
+        .transform((s) => s.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must be a comma list of ISO 4217 codes such as JPY,USD,EUR')).min(1)),
+      'JPY,USD,EUR',
+    ),
     REFERRAL_RESPONSE_DAYS: withDefault(integer(1, 365), '14'),
     REFERRAL_REMINDER_DAYS: withDefault(reminderDays, '3,1'),
     SWEEP_INTERVAL_SECONDS: withDefault(integer(1, 86_400), '60'),
@@ -188,6 +195,7 @@ const VARIABLES: readonly ConfigVariable[] = [
   { name: 'MicrosoftAppType', default: 'MultiTenant', description: 'MultiTenant, SingleTenant or UserAssignedMSI.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'DEFAULT_CURRENCY', default: 'JPY', description: 'ISO 4217 currency proposed for new deal values.' },
+  { name: 'CURRENCIES', default: 'JPY,USD,EUR', description: 'ISO 4217 currencies offered for deal values (comma list; DEFAULT_CURRENCY is always offered).' },
   { name: 'REFERRAL_RESPONSE_DAYS', default: '14', description: 'Days a received referral stays open before it expires.' },
   { name: 'REFERRAL_REMINDER_DAYS', default: '3,1', description: 'Days before expiry at which reminders are posted (comma list).' },
   { name: 'SWEEP_INTERVAL_SECONDS', default: '60', description: 'How often expiry, reminders and the outbox are processed.' },
@@ -237,7 +245,7 @@ const VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'LOCATIONS_FILE',
     default: undefined,
-    description: 'JSON (`[{id,name,country}]`) or CSV (`id,name,country` header) of MPN locations added or renamed at start-up.',
+    description: 'JSON (`[{id,name,country,timeZone}]`) or CSV (`id,name,country,timezone` header) of MPN locations added or renamed at start-up; timeZone (IANA) defaults to Asia/Tokyo for JP, UTC otherwise.',
   },
   {
     name: 'COSELL_SOLUTIONS',

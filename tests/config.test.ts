@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       MicrosoftAppType: 'MultiTenant',
       LOG_LEVEL: 'info',
       DEFAULT_CURRENCY: 'JPY',
+      CURRENCIES: ['JPY', 'USD', 'EUR'],
       REFERRAL_RESPONSE_DAYS: 14,
       REFERRAL_REMINDER_DAYS: [3, 1],
       SWEEP_INTERVAL_SECONDS: 60,

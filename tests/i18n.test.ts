@@ -1,4 +1,5 @@
 import { catalog, localeOf, t } from '../cards/i18n';
+import { TERMS } from '../src/domain';
 
 const en = catalog('en');
 const ja = catalog('ja');
@@ -28,7 +29,12 @@ describe('message catalogs', () => {
 
   it('Japanese messages are actually Japanese', () => {
     const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
-    for (const [key, text] of Object.entries(catalog('ja'))) expect({ key, ja: japanese.test(text) }).toEqual({ key, ja: true });
+    // Partner Center writes a few terms in Latin letters in Japanese too (CRM ID): a message that is only such a term.
+    const latinInSeed = new Set<string>(Object.values(TERMS).filter((w) => w.ja === w.en).map((w) => w.ja));
+    for (const [key, text] of Object.entries(catalog('ja'))) {
+      const noWords = !/\p{L}/u.test(text.replace(/\{\w+\}/g, '')); // only placeholders and marks: "✔ {step}: {summary}"
+      expect({ key, ja: japanese.test(text) || latinInSeed.has(text) || noWords }).toEqual({ key, ja: true });
+    }
   });
 });
 

@@ -16,7 +16,7 @@ export const DealActionData = z
   .loose();
 
 export function contextOf(action: CardAction, expectedVersion?: number): Context {
-  return { now: new Date(), today: action.turn.today, config: action.services.domain, expectedVersion };
+  return { now: new Date(), today: action.turn.today, timeZone: action.turn.timeZone, config: action.services.domain, expectedVersion };
 }
 
 /** The deal as the clicking user sees it now, with an optional notice on top. */

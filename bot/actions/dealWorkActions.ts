@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { editForm, errorsOf, EDIT_FIELDS, loseForm, LOSE_FIELDS, registerForm, REGISTER_FIELDS, reviewForm, REVIEW_FIELDS, teamForm, TEAM_FIELDS, type FormState } from '../../cards/dealForms';
 import { historyCard } from '../../cards/historyCard';
-import { t } from '../../cards/i18n';
+import { sentences, t } from '../../cards/i18n';
 import type { AdaptiveCard } from '../../cards/render';
 import { guard, parseInput, TeamMemberSchema, type CommandName, type DealRecord, type Refusal, type TeamMember } from '../../src/domain';
 import { registerButton } from '../dealView';
@@ -50,7 +50,7 @@ function refusedForm(
   return async (refusal, current) => {
     if (refusal.code !== 'INVALID_INPUT' && refusal.code !== 'NOTHING_TO_CHANGE') return undefined;
     const { errors, other } = errorsOf(refusal.fieldErrors, locale, inputs, map);
-    const text = [refusal.message[locale], ...other].join(' ');
+    const text = sentences(locale, refusal.message[locale], ...other);
     return render(current, { values: inputOf(action.data), errors, notice: { kind: 'attention', text } });
   };
 }
@@ -68,7 +68,7 @@ const lose: CardActionHandler = (action) =>
 
 const notesOf = (action: CardAction, deal: DealRecord) => action.services.queries.notes(deal.id);
 
-const openEdit = formVerb('edit', async (action, deal) => editForm(deal, action.turn.locale, await notesOf(action, deal)));
+const openEdit = formVerb('edit', async (action, deal) => editForm(deal, action.turn.locale, await notesOf(action, deal), { timeZone: action.turn.timeZone, currencies: action.services.domain.currencies }));
 
 /**
  * Everything the card sent except the envelope goes to the state machine: a forged `locationId` or `assessmentType`
@@ -76,7 +76,7 @@ const openEdit = formVerb('edit', async (action, deal) => editForm(deal, action.
  */
 const edit: CardActionHandler = (action) =>
   runDealCommand(action, (data) => ({ type: 'edit', input: inputOf(data) }), 'deal.done.edit', undefined, {
-    onRefused: refusedForm(action, EDIT_FIELDS, async (deal, state) => editForm(deal, action.turn.locale, await notesOf(action, deal), state)),
+    onRefused: refusedForm(action, EDIT_FIELDS, async (deal, state) => editForm(deal, action.turn.locale, await notesOf(action, deal), { ...state, timeZone: action.turn.timeZone, currencies: action.services.domain.currencies })),
   });
 
 // ----- Team (R9, R19) -----
@@ -164,11 +164,11 @@ const removeMembers: CardActionHandler = (action) =>
 
 // ----- Registration (R23) -----
 
-const openRegister = formVerb('register', async (action, deal) => registerForm(deal, action.turn.locale));
+const openRegister = formVerb('register', async (action, deal) => registerForm(deal, action.turn.locale, { currencies: action.services.domain.currencies }));
 
 const register: CardActionHandler = (action) =>
   runDealCommand(action, (data) => ({ type: 'register', input: inputOf(data, REGISTER_FIELDS) }), 'deal.done.register', undefined, {
-    onRefused: refusedForm(action, REGISTER_FIELDS, (deal, state) => registerForm(deal, action.turn.locale, state)),
+    onRefused: refusedForm(action, REGISTER_FIELDS, (deal, state) => registerForm(deal, action.turn.locale, { ...state, currencies: action.services.domain.currencies })),
   });
 
 const openReview = formVerb('reviewRegistration', async (action, deal) => reviewForm(deal, action.turn.locale));
@@ -184,7 +184,7 @@ const history: CardActionHandler = async (action) => {
   const found = await dealFor(action);
   if (!found) return notFoundCard(action);
   const [events, notes] = await Promise.all([action.services.queries.history(found.deal.id), action.services.queries.notes(found.deal.id)]);
-  return historyCard(found.deal, action.turn.locale, events, notes);
+  return historyCard(found.deal, action.turn.locale, events, notes, action.turn.timeZone);
 };
 
 registerButton('lose', { verb: 'deal.lose.form', group: 'secondary', title: (l) => t(l, 'deal.action.lose') });

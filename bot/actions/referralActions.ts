@@ -75,7 +75,7 @@ async function refusedCard(action: CardAction, dealId: string, command: CommandN
 }
 
 /** The form opens only where the click would pass; otherwise the reason ("already accepted by X"). */
-async function openForm(action: CardAction, command: CommandName, form: (deal: DealRecord) => AdaptiveCard): Promise<AdaptiveCard> {
+async function openForm(action: CardAction, command: CommandName, form: (deal: DealRecord) => AdaptiveCard | Promise<AdaptiveCard>): Promise<AdaptiveCard> {
   const parsed = DealActionData.safeParse(action.data);
   if (!parsed.success) return notFoundCard(action);
   const { dealId } = parsed.data;
@@ -115,7 +115,11 @@ async function submit(
 }
 
 export const openAccept: CardActionHandler = (action) =>
-  openForm(action, 'accept', (deal) => referralAcceptCard(deal, action.turn.locale, { values: acceptDefaults(deal) }));
+  openForm(action, 'accept', async (deal) => {
+    const { actor } = action.turn;
+    const me = { name: actor.name, email: actor.email ?? null, phone: await action.services.queries.ownPhone(actor) };
+    return referralAcceptCard(deal, action.turn.locale, { values: acceptDefaults(deal, me), currencies: action.services.domain.currencies });
+  });
 
 export const submitAccept: CardActionHandler = (action) => {
   const values = acceptValuesOf(action.data);
@@ -130,7 +134,7 @@ export const submitAccept: CardActionHandler = (action) => {
         const m = /^team\.(\d+)\.(.+)$/.exec(e.field);
         return m ? { ...e, field: `team.${rows[Number(m[1])] ?? m[1]}.${m[2]}` } : e;
       });
-      return referralAcceptCard(deal, locale, { values, errors, notice: t(locale, 'referral.fixErrors') });
+      return referralAcceptCard(deal, locale, { values, errors, notice: t(locale, 'referral.fixErrors'), currencies: action.services.domain.currencies });
     },
     () => t(locale, 'referral.done.accept'),
   );

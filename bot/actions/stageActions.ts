@@ -1,5 +1,6 @@
 import { t } from '../../cards/i18n';
-import { guard, STAGE_LABEL, StageSchema } from '../../src/domain';
+import { guard, isRegistrationEligible, STAGE_LABEL, StageSchema } from '../../src/domain';
+import { sentences } from '../../cards/i18n';
 import { registerForm } from '../../cards/dealForms';
 import { registerButton } from '../dealView';
 import { contextOf, currentCard, DealActionData, notFoundCard, runDealCommand } from './dealCommand';
@@ -34,7 +35,7 @@ export const win: CardActionHandler = (action) =>
     onDone: async (outcome, notice) =>
       guard(outcome.deal, 'register', action.turn.actor, contextOf(action))
         ? undefined
-        : registerForm(outcome.deal, action.turn.locale, { notice: { ...notice, text: `${notice.text} ${t(action.turn.locale, 'deal.register.next')}` } }),
+        : registerForm(outcome.deal, action.turn.locale, { currencies: action.services.domain.currencies, notice: { ...notice, text: sentences(action.turn.locale, notice.text, t(action.turn.locale, 'deal.register.next')) } }),
   });
 
 /** Teams asks for each listed user's own view (refresh.userIds), or a user presses "Show my actions". */
@@ -51,7 +52,19 @@ export const refresh: CardActionHandler = async (action) => {
   return shared?.ok ? currentCard(action, shared.value) : notFoundCard(action);
 };
 
-registerButton('win', { verb: 'deal.win', style: 'positive', title: (l) => t(l, 'deal.action.win') });
+registerButton('win', {
+  verb: 'deal.win',
+  style: 'positive',
+  title: (l) => t(l, 'deal.action.win'),
+  // Won closes the deal for good: say so before, not after (issue 14), and whether registration follows.
+  confirm: (deal, locale, ctx) => ({
+    lines: [
+      t(locale, 'deal.confirm.win.what'),
+      ...(isRegistrationEligible(deal, ctx.config) ? [t(locale, 'deal.confirm.win.registration')] : []),
+    ],
+    button: t(locale, 'deal.confirm.win.button'),
+  }),
+});
 
 export const stageVerbs = {
   'deal.completeStage': completeStage,

@@ -1,4 +1,4 @@
-import { ContactSchema, CreateDealSchema, crossFieldErrors, fieldErrorsOf } from '../../src/domain';
+import { LIST_SEPARATOR, ContactSchema, CreateDealSchema, crossFieldErrors, fieldErrorsOf } from '../../src/domain';
 import { check, entriesOf, errorsFrom, tr, truthy } from './stepHelpers';
 import type { Errors, StepContext, StepDef } from './wizardTypes';
 
@@ -59,7 +59,7 @@ export const contactStep: StepDef = {
 
   async summary(ctx) {
     const c = contactOf(ctx);
-    const who = [c.name, c.email, c.phone].filter((x) => x.trim()).join(' · ') || tr(ctx, 'wizard.summary.noContact');
+    const who = [c.name, c.email, c.phone].filter((x) => x.trim()).join(LIST_SEPARATOR[ctx.locale]) || tr(ctx, 'wizard.summary.noContact');
     const help = tr(ctx, truthy(c.askMicrosoftHelp) ? 'wizard.summary.yes' : 'wizard.summary.no');
     return tr(ctx, 'wizard.summary.contact', { contact: who, help });
   },

@@ -1,5 +1,6 @@
 import { formatMoney } from '../../cards/dealCard';
-import { AmountSchema, CreateDealSchema, DEAL_TYPE_LABEL, DealTypeSchema, createRefusal, fieldError, fieldErrorsOf, futureDate } from '../../src/domain';
+import { AMOUNT_EXAMPLE } from '../../cards/dealForms';
+import { AmountSchema, CreateDealSchema, DEAL_TYPE_LABEL, DealTypeSchema, createRefusal, currencyChoices, fieldError, fieldErrorsOf, formatDate, futureDate } from '../../src/domain';
 import { entriesOf, errorsFrom, scopeLocations, tr } from './stepHelpers';
 import type { Errors, StepContext, StepDef } from './wizardTypes';
 
@@ -53,8 +54,10 @@ export const detailsStep: StepDef = {
               choices: locations.map((l) => ({ title: l.name, value: l.id })),
               placeholder: tr(ctx, 'wizard.details.locationPlaceholder'),
             }),
-            f('value', 'text', 'wizard.field.value', { placeholder: '1,500,000', maxLength: 30 }),
-            f('currency', 'text', 'wizard.field.currency', { maxLength: 3 }),
+            f('value', 'text', 'wizard.field.value', { placeholder: AMOUNT_EXAMPLE[ctx.locale], maxLength: 30 }),
+            f('currency', 'choice', 'wizard.field.currency', {
+              choices: currencyChoices(ctx.services.domain.currencies, ctx.locale, e.currency || undefined),
+            }),
             f('closeDate', 'date', 'wizard.field.closeDate'),
             f('crmId', 'text', 'wizard.field.crmId', { maxLength: 100 }),
             f('campaignId', 'text', 'wizard.field.campaignId', { maxLength: 100 }),
@@ -89,7 +92,7 @@ export const detailsStep: StepDef = {
       location: locations.find((l) => l.id === d.locationId)?.name ?? d.locationId ?? '',
       // The domain's reading of the amount (it also folds full-width digits), not a second parser.
       value: formatMoney(AmountSchema.safeParse(d.value).data ?? NaN, (d.currency ?? '').toUpperCase(), ctx.locale),
-      closeDate: d.closeDate ?? '',
+      closeDate: d.closeDate ? formatDate(d.closeDate, ctx.locale) : '',
     });
   },
 };

@@ -52,7 +52,7 @@ function refused(ctx: StepContext, refusal: Refusal): StepOutcome {
 
 async function postDealCard(ctx: StepContext, deal: DealRecord): Promise<void> {
   const { context, actor, locale, today } = ctx.turn;
-  const domainCtx = { now: new Date(), today, config: ctx.services.domain };
+  const domainCtx = { now: new Date(), today, timeZone: ctx.turn.timeZone, config: ctx.services.domain };
   const notice = { kind: 'good' as const, text: t(locale, 'wizard.created.notice') };
   const card = personalDealCard(deal, actor, locale, domainCtx, notice, await ctx.services.publisher.deciders(deal), ctx.services.partnerCenter?.linkOf);
   const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));

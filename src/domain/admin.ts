@@ -1,3 +1,4 @@
+import { isTimeZone } from './readerFormat';
 import { z } from 'zod';
 import type { DomainEvent } from './decision';
 import type { AdminRefusal } from './adminRefusals';
@@ -21,6 +22,8 @@ export const LocationInputSchema = z.object({
   id: LocationIdSchema,
   name: LocationNameSchema,
   country: LocationCountrySchema.optional(),
+  /** IANA zone for the location's shared cards and day counts (default: Asia/Tokyo for JP, UTC otherwise). */
+  timeZone: z.string().trim().refine(isTimeZone, { error: 'invalid' }).optional(),
 });
 export type LocationInput = z.infer<typeof LocationInputSchema>;
 

@@ -17,7 +17,7 @@ export const ADMIN_REFUSAL_MESSAGES = {
   },
   TARGET_OUT_OF_SCOPE: {
     en: '{name} has a scope beyond yours ({scope}); only a global Referrals admin can change their role.',
-    ja: '{name} さんのスコープ ({scope}) はあなたのスコープを超えているため、役割を変更できるのはグローバル紹介管理者のみです。',
+    ja: '{name}さんのスコープ ({scope}) はあなたのスコープを超えているため、役割を変更できるのはグローバル紹介管理者のみです。',
   },
   SCOPE_EMPTY: {
     en: 'Name at least one location for the role, or "global".',
@@ -25,19 +25,19 @@ export const ADMIN_REFUSAL_MESSAGES = {
   },
   LAST_GLOBAL_ADMIN: {
     en: '{name} is the last global Referrals admin and cannot lose that role. Make someone else a global admin first.',
-    ja: '{name} さんは最後のグローバル紹介管理者のため、この役割を外せません。先に他の人をグローバル管理者にしてください。',
+    ja: '{name}さんは最後のグローバル紹介管理者のため、この役割を外せません。先に他の人をグローバル管理者にしてください。',
   },
   LOCATION_HAS_DEALS: {
     en: 'The location {location} has {count} deal(s) and cannot be removed. Deals keep their location for good.',
-    ja: '場所 {location} には {count} 件の取引があるため削除できません。取引の場所は変更されません。',
+    ja: '場所「{location}」には {count} 件の取引があるため削除できません。取引の場所は変更されません。',
   },
   LOCATION_HAS_PEOPLE: {
     en: 'The location {location} is still in the scope of {names}. Change their roles first.',
-    ja: '場所 {location} はまだ {names} さんのスコープに含まれています。先に役割を変更してください。',
+    ja: '場所「{location}」はまだ{names}さんのスコープに含まれています。先に役割を変更してください。',
   },
   LOCATION_EXISTS: {
     en: 'A location with the id {location} already exists.',
-    ja: 'ID が {location} の場所はすでに存在します。',
+    ja: 'ID「{location}」の場所はすでに存在します。',
   },
 } as const satisfies Record<string, Text>;
 

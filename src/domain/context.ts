@@ -9,18 +9,23 @@ export interface DomainConfig {
   registrationEligible: readonly string[];
   /** R17: days a referral waits for an answer. */
   responseDays: number;
+  /** R8: the currencies offered for a value (ISO 4217; the default first). */
+  currencies: readonly string[];
 }
 
 export const DEFAULT_DOMAIN_CONFIG: DomainConfig = {
   assessmentTypes: DEFAULT_ASSESSMENT_TYPES,
   registrationEligible: DEFAULT_ASSESSMENT_TYPES,
   responseDays: 14,
+  currencies: ['JPY', 'USD', 'EUR'],
 };
 
 export interface Context {
   now: Date;
   /** Today's date (YYYY-MM-DD) in the actor's time zone; defaults to the UTC date of `now`. */
   today?: string;
+  /** The actor's IANA time zone, for what is shown to them (cards); decisions never depend on it. */
+  timeZone?: string;
   config: DomainConfig;
   /** The version the actor saw (card or ETag). A different current version is refused as STALE_VERSION. */
   expectedVersion?: number;

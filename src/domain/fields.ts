@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { foldCode, isCleanText } from './normalize';
 import { refuse, type FieldError, type Refusal } from './refusals';
+import { parseAmount } from './readerFormat';
 import { text, type Text } from './text';
 
 /**
@@ -18,7 +19,7 @@ export const FIELD_MESSAGES = {
   },
   invalidDate: { en: 'Enter a date as YYYY-MM-DD.', ja: '日付を YYYY-MM-DD の形式で入力してください。' },
   dateInPast: { en: 'The date cannot be in the past.', ja: '過去の日付は指定できません。' },
-  notANumber: { en: 'Enter a number.', ja: '数値を入力してください。' },
+  notANumber: { en: 'Enter an amount, e.g. 1500000, 1,500,000, 1.5M or 25k.', ja: '金額を入力してください (例: 1500000、1,500,000、150万円、1.5M)。' },
   notPositive: { en: 'Enter an amount greater than zero.', ja: '0 より大きい金額を入力してください。' },
   tooLarge: { en: 'The amount is too large.', ja: '金額が大きすぎます。' },
   tooManyDecimals: { en: 'At most 2 decimal places.', ja: '小数点以下は 2 桁までです。' },
@@ -250,17 +251,17 @@ export const MAX_AMOUNT = 1e13;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 /**
- * A typed amount → a number: foldCode (full-width digits, `－`), thousands separators (`,`, spaces, `_`) dropped;
- * NaN for anything else (`0x10`, `1e3`, `Infinity`), so it is refused as not a number rather than read as 16 or 1000.
+ * A typed amount → a number, as people type them: thousands separators, full-width digits from a Japanese IME,
+ * "150万円", "1.5M" (parseAmount). NaN for anything else (`0x10`, `1e3`, `Infinity`), so it is refused as not a
+ * number rather than read as 16 or 1000.
  */
 export function amountOfText(v: string): number {
-  const s = foldCode(v).replace(/[,\s_]/g, '');
-  return DECIMAL.test(s) ? Number(s) : Number.NaN;
+  return parseAmount(v);
 }
 
 /**
- * A positive money amount with at most two decimals. Accepts numbers and decimal strings ("1,200.50"), also typed
- * full-width by a Japanese IME ("１，２００．５０").
+ * A positive money amount with at most two decimals. Accepts numbers and amounts as people type them ("1,200.50",
+ * full-width from a Japanese IME "１，５００，０００", "150万円", "1.5M"; see parseAmount).
  */
 export const AmountSchema = z.preprocess(
   (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : amountOfText(v)) : v),

@@ -2,9 +2,11 @@ import type { Actor } from './actor';
 import type { Context, DomainConfig } from './context';
 import { EDITABLE_FIELDS, IMMUTABLE_FIELDS, type DealState } from './deal';
 import { isDueForExpiry } from './expiry';
-import { DEAL_TYPE_LABEL, STAGE_LABEL, SUBSTATUS_LABEL } from './labels';
+import { DEAL_TYPE_LABEL, REGISTRATION_STATUS_LABEL, STAGE_LABEL, SUBSTATUS_LABEL, fieldLabel } from './glossary';
 import { adminRefusal } from './permissions';
 import { refuse, type Refusal } from './refusals';
+import { formatDate } from './readerFormat';
+import type { Text } from './text';
 import { isMandatorySaStage, isOptionalCoSellStage, nextMandatoryStage, stagePercent } from './stages';
 import type { Stage } from './vocabulary';
 
@@ -20,7 +22,7 @@ function referralStateRefusal(deal: DealState, now?: Date): Refusal | null {
   if (deal.status === 'New') {
     // R17: past its window a referral can no longer be answered, even before the sweeper has closed it.
     if (now && deal.expiresAt && deal.expiresAt.getTime() <= now.getTime()) {
-      return refuse('ALREADY_EXPIRED', { date: deal.expiresAt.toISOString().slice(0, 10) });
+      return refuse('ALREADY_EXPIRED', { date: dayText(deal, deal.expiresAt) });
     }
     return null;
   }
@@ -29,7 +31,7 @@ function referralStateRefusal(deal: DealState, now?: Date): Refusal | null {
     case 'Declined':
       return refuse('ALREADY_DECLINED', { by: deal.closedByName ?? '?' });
     case 'Expired':
-      return refuse('ALREADY_EXPIRED', { date: (deal.closedAt ?? deal.expiresAt)?.toISOString().slice(0, 10) ?? '?' });
+      return refuse('ALREADY_EXPIRED', { date: dayText(deal, deal.closedAt ?? deal.expiresAt) });
     default:
       return refuse('ALREADY_ACCEPTED', { by: deal.acceptedByName ?? '?' });
   }
@@ -113,21 +115,32 @@ export const registrationOpen: Guard = (deal, _actor, ctx) => {
   if (deal.substatus !== 'Won') return refuse('DEAL_CLOSED', { substatus: SUBSTATUS_LABEL[deal.substatus] });
   if (!isRegistrationEligible(deal, ctx.config)) return refuse('REGISTRATION_NOT_ELIGIBLE');
   if (deal.registration && deal.registration.status !== 'ActionRequired') {
-    return refuse('REGISTRATION_EXISTS', { status: deal.registration.status });
+    return refuse('REGISTRATION_EXISTS', { status: REGISTRATION_STATUS_LABEL[deal.registration.status] });
   }
   return null;
 };
 
-/** reviewRegistration (R23): an admin, on a registration waiting for review. */
+/**
+ * reviewRegistration (R23): an admin, on a registration waiting for review, who did not submit it (issue 14: a
+ * review is a second pair of eyes; whoever submitted it cannot approve their own).
+ */
 export const registrationPending: Guard = (deal, actor) => {
   const admin = adminRefusal(actor);
   if (admin) return admin;
   if (!deal.registration) return refuse('NO_REGISTRATION');
   if (deal.registration.status !== 'PendingReview') {
-    return refuse('REGISTRATION_ALREADY_REVIEWED', { status: deal.registration.status });
+    return refuse('REGISTRATION_ALREADY_REVIEWED', { status: REGISTRATION_STATUS_LABEL[deal.registration.status] });
   }
+  if (actor.kind === 'user' && deal.registration.submittedById === actor.id) return refuse('OWN_REGISTRATION');
   return null;
 };
+
+/** A day as each language writes it (2027年2月28日 / Feb 28, 2027), in the deal's location's zone when known. */
+function dayText(deal: DealState, at: Date | null | undefined): Text | string {
+  if (!at) return '?';
+  const zone = (deal as DealState & { locationTimeZone?: string }).locationTimeZone ?? 'UTC';
+  return { en: formatDate(at, 'en', zone), ja: formatDate(at, 'ja', zone) };
+}
 
 const EDIT_KEYS = new Set<string>([...EDITABLE_FIELDS, 'note']);
 const IMMUTABLE_KEYS = new Set<string>(IMMUTABLE_FIELDS);
@@ -136,8 +149,8 @@ const IMMUTABLE_KEYS = new Set<string>(IMMUTABLE_FIELDS);
 export function editableFieldsOnly(input: unknown): Refusal | null {
   if (typeof input !== 'object' || input === null) return null;
   for (const key of Object.keys(input)) {
-    if (IMMUTABLE_KEYS.has(key)) return refuse('IMMUTABLE_FIELD', { field: key });
-    if (!EDIT_KEYS.has(key)) return refuse('UNKNOWN_FIELD', { field: key });
+    if (IMMUTABLE_KEYS.has(key)) return refuse('IMMUTABLE_FIELD', { field: key, fieldName: fieldLabel(key) });
+    if (!EDIT_KEYS.has(key)) return refuse('UNKNOWN_FIELD', { field: key, fieldName: fieldLabel(key) });
   }
   return null;
 }

@@ -41,6 +41,8 @@ export interface DealRecord extends DealState {
   number: number;
   /** The location's display name (cards show it; `locationId` is the key). */
   locationName: string;
+  /** The location's time zone (set, or Asia/Tokyo for JP, UTC otherwise): shared cards and day counts use it. */
+  locationTimeZone?: string;
   customer: CustomerRecord;
   contact: { name: string | null; phone: string | null; email: string | null; consent: boolean };
   /** Partner Center's consent flags of a received referral. */
@@ -162,6 +164,9 @@ export interface Person {
   role: Role | null;
   globalScope: boolean;
   locationIds: string[];
+  /** The IANA zone and Teams locale last seen for this person (null until Teams sent one). */
+  timeZone?: string | null;
+  locale?: string | null;
 }
 
 /** A person as Teams introduces them. */
@@ -186,6 +191,8 @@ export interface LocationRecord {
   id: string;
   name: string;
   country: string | null;
+  /** Set by LOCATIONS_FILE; null = the default for its country (defaultZoneFor). */
+  timeZone?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

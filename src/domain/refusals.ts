@@ -13,7 +13,7 @@ export const REFUSAL_MESSAGES = {
   },
   LOCATION_OUT_OF_SCOPE: {
     en: 'The location {location} is not in your scope.',
-    ja: '場所 {location} はあなたのスコープに含まれていません。',
+    ja: '場所「{location}」はあなたのスコープに含まれていません。',
   },
   NOT_ON_TEAM: {
     en: 'Only members of the deal team (or a Referrals admin) can do this.',
@@ -22,14 +22,14 @@ export const REFUSAL_MESSAGES = {
   REQUIRES_ADMIN: { en: 'Only a Referrals admin can do this.', ja: 'この操作は紹介管理者のみが行えます。' },
   DEAL_CLOSED: {
     en: 'This deal is closed ({substatus}); it can no longer be changed.',
-    ja: 'この取引はクローズされています ({substatus})。これ以上変更できません。',
+    ja: 'この取引は終了しています ({substatus})。これ以上変更できません。',
   },
   NOT_A_REFERRAL: {
     en: 'Only a new incoming referral can be accepted or declined.',
-    ja: '承諾または辞退できるのは、新しい受信紹介のみです。',
+    ja: '承諾または辞退できるのは、受け取ったばかりのインバウンドの紹介のみです。',
   },
-  ALREADY_ACCEPTED: { en: 'Already accepted by {by}.', ja: '{by} さんがすでに承諾しました。' },
-  ALREADY_DECLINED: { en: 'Already declined by {by}.', ja: '{by} さんがすでに辞退しました。' },
+  ALREADY_ACCEPTED: { en: 'Already accepted by {by}.', ja: '{by}さんがすでに承諾しました。' },
+  ALREADY_DECLINED: { en: 'Already declined by {by}.', ja: '{by}さんがすでに辞退しました。' },
   ALREADY_EXPIRED: {
     en: 'This referral expired on {date} without an answer.',
     ja: 'この紹介は {date} に応答がないまま期限切れになりました。',
@@ -40,18 +40,18 @@ export const REFUSAL_MESSAGES = {
   },
   NOT_DUE: { en: 'This referral is not due to expire yet.', ja: 'この紹介はまだ有効期限に達していません。' },
   IMMUTABLE_FIELD: {
-    en: '{field} cannot be changed after the deal is created.',
-    ja: '{field} は取引の作成後に変更できません。',
+    en: '{fieldName} cannot be changed after the deal is created.',
+    ja: '{fieldName}は取引の作成後に変更できません。',
   },
-  UNKNOWN_FIELD: { en: '{field} is not a field that can be edited.', ja: '{field} は編集できる項目ではありません。' },
+  UNKNOWN_FIELD: { en: '"{fieldName}" is not a field that can be edited.', ja: '「{fieldName}」は編集できる項目ではありません。' },
   NOTHING_TO_CHANGE: { en: 'Nothing was changed.', ja: '変更点がありません。' },
   STALE_VERSION: {
     en: 'Someone changed this deal in the meantime. Here is its current state; please try again.',
     ja: 'この取引は他のユーザーによって更新されました。最新の状態を表示しています。もう一度お試しください。',
   },
   STAGES_INCOMPLETE: {
-    en: 'Complete all four stages first (next: {next}).',
-    ja: '先に 4 つのステージをすべて完了してください (次: {next})。',
+    en: 'Complete all four sales stages first (next: {next}).',
+    ja: '先に 4 つの販売ステージをすべて完了してください (次: {next})。',
   },
   STAGE_OUT_OF_ORDER: {
     en: 'Stages are completed in order: complete "{next}" before "{stage}".',
@@ -59,11 +59,11 @@ export const REFUSAL_MESSAGES = {
   },
   STAGE_ALREADY_COMPLETE: {
     en: '"{stage}" was already completed by {by}.',
-    ja: '「{stage}」は {by} さんがすでに完了しています。',
+    ja: '「{stage}」は{by}さんがすでに完了しています。',
   },
   STAGE_NOT_FORWARD: {
     en: 'The deal is already at "{current}" ({percent} %); stages only move forward.',
-    ja: '取引はすでに「{current}」({percent} %) です。ステージは先に進めることしかできません。',
+    ja: '取引はすでに「{current}」({percent}%) です。販売ステージは先に進めることしかできません。',
   },
   STAGE_NOT_FOR_TYPE: {
     en: '"{stage}" is not a stage of a {type} deal.',
@@ -71,9 +71,9 @@ export const REFUSAL_MESSAGES = {
   },
   UNKNOWN_STAGE: {
     en: '"{value}" is not a known stage. Accepted: {accepted}.',
-    ja: '「{value}」は不明なステージです。使用できる値: {accepted}。',
+    ja: '「{value}」は不明な販売ステージです。使用できる値: {accepted}。',
   },
-  NOT_WON: { en: 'Registration is possible only after the deal is won.', ja: '登録は取引の成立後にのみ可能です。' },
+  NOT_WON: { en: 'Registration is possible only after the deal is won.', ja: '登録は取引が受注になった後にのみ可能です。' },
   REGISTRATION_NOT_ELIGIBLE: {
     en: 'This solution is not eligible for registration.',
     ja: 'このソリューションは登録の対象ではありません。',
@@ -82,10 +82,14 @@ export const REFUSAL_MESSAGES = {
     en: 'This deal is already registered ({status}).',
     ja: 'この取引はすでに登録されています ({status})。',
   },
-  NO_REGISTRATION: { en: 'This deal has no registration to review.', ja: 'レビューする登録がありません。' },
+  NO_REGISTRATION: { en: 'This deal has no registration to review.', ja: '審査する登録がありません。' },
   REGISTRATION_ALREADY_REVIEWED: {
     en: 'The registration was already reviewed ({status}).',
-    ja: '登録はすでにレビューされています ({status})。',
+    ja: '登録はすでに審査されています ({status})。',
+  },
+  OWN_REGISTRATION: {
+    en: 'You submitted this registration, so another Referrals admin has to review it.',
+    ja: 'この登録はあなたが送信したため、ほかの紹介管理者が審査する必要があります。',
   },
   SYSTEM_ONLY: { en: 'This happens automatically; nobody can do it by hand.', ja: 'これは自動的に行われるため、手動では実行できません。' },
 } as const satisfies Record<string, Text>;

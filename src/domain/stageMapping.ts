@@ -1,6 +1,6 @@
 import type { Command } from './commandTable';
 import type { DealState } from './deal';
-import { STAGE_LABEL } from './labels';
+import { STAGE_LABEL, termsNamed, type TermKey } from './glossary';
 import { foldKey } from './normalize';
 import type { Lang, Text } from './text';
 import { refuse } from './refusals';
@@ -19,7 +19,7 @@ export function mapStage(value: string | number, type: DealType, customMap: Stag
   const stages = STAGES_OF[type];
   const percents = [...new Set(stages.filter((s) => s !== 'lost').map((s) => `${STAGE_PERCENT[s]}%`))];
   const acceptedIn = (lang: Lang) =>
-    [...stages.map((s) => STAGE_LABEL[s][lang]), ...Object.keys(customMap), ...percents].join(', ');
+    [...stages.map((s) => STAGE_LABEL[s][lang]), ...Object.keys(customMap), ...percents].join(lang === 'ja' ? '、' : ', ');
   const accepted = (): Text => ({ en: acceptedIn('en'), ja: acceptedIn('ja') });
 
   const raw = typeof value === 'number' ? String(value) : value;
@@ -38,7 +38,11 @@ export function mapStage(value: string | number, type: DealType, customMap: Stag
       return stages.includes(stage) ? ok(stage) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
     }
   }
-  const standard = stages.find((s) => foldKey(s) === key || foldKey(STAGE_LABEL[s].en) === key || foldKey(STAGE_LABEL[s].ja) === key);
+  // The seed's names (データを収集する), the English ones, the ids, and the names used before the glossary.
+  const former = termsNamed(raw, foldKey);
+  const standard = stages.find(
+    (s) => foldKey(s) === key || foldKey(STAGE_LABEL[s].en) === key || foldKey(STAGE_LABEL[s].ja) === key || former.includes(s as TermKey),
+  );
   return standard ? ok(standard) : fail(refuse('UNKNOWN_STAGE', { value: raw, accepted: accepted() }));
 }
 

@@ -1,4 +1,5 @@
 import {
+  fieldLabel,
   STAGE_LABEL,
   STAGES_OF,
   STAGE_PERCENT,
@@ -122,10 +123,10 @@ function collect(ops: readonly PatchOperation[]): { ok: true; wanted: Wanted } |
   const wanted: Wanted = { teamAdded: [] };
   for (const op of ops) {
     const path = normalizePath(op.path);
-    if (path === '/team/-' && op.op !== 'add') return { ok: false, refusal: refuse('UNKNOWN_FIELD', { field: path }), target: path };
+    if (path === '/team/-' && op.op !== 'add') return { ok: false, refusal: refuse('UNKNOWN_FIELD', { field: path, fieldName: fieldLabel(path) }), target: path };
     if (!isPatchPath(path)) {
       const immutable = IMMUTABLE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
-      return { ok: false, refusal: refuse(immutable ? 'IMMUTABLE_FIELD' : 'UNKNOWN_FIELD', { field: path }), target: path };
+      return { ok: false, refusal: refuse(immutable ? 'IMMUTABLE_FIELD' : 'UNKNOWN_FIELD', { field: path, fieldName: fieldLabel(path) }), target: path };
     }
     const parsed = PATCH_PATHS[path].safeParse(op.value);
     if (!parsed.success) {

@@ -13,6 +13,7 @@ const STATUS_OF: Partial<Record<RefusalCode, number>> = {
   NO_ROLE: 403,
   REQUIRES_ADMIN: 403,
   SYSTEM_ONLY: 403,
+  OWN_REGISTRATION: 403,
   STALE_VERSION: 412,
   INVALID_INPUT: 422,
   UNKNOWN_STAGE: 422,
@@ -38,7 +39,7 @@ export const API_ERRORS = {
   },
   LOCATION_OUT_OF_SCOPE: {
     status: 403,
-    message: { en: 'The location {location} is not in this client’s scope.', ja: '場所 {location} はこのクライアントのスコープに含まれていません。' },
+    message: { en: 'The location {location} is not in this client’s scope.', ja: '場所「{location}」はこのクライアントのスコープに含まれていません。' },
   },
   BAD_JSON: {
     status: 400,

@@ -34,6 +34,10 @@ export class DealQueries {
     return this.reader.history(dealId);
   }
 
+  ownPhone(actor: Actor): Promise<string | null> {
+    return this.reader.ownPhone(actor);
+  }
+
   recentContacts(actor: Actor, opts: { exclude?: string[]; limit?: number } = {}): Promise<RecentContact[]> {
     return this.reader.recentContacts(actor, opts);
   }

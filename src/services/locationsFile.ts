@@ -9,7 +9,7 @@ import type { AdminStore } from '../store/admin';
 
 /**
  * LOCATIONS_FILE: the partner's MPN locations, loaded at start so a deployment can bring its structure along.
- * JSON (an array of {id, name, country?}) or CSV with a header row `id,name,country`. Loading adds new locations
+ * JSON (an array of {id, name, country?, timeZone?}) or CSV with a header row `id,name,country[,timezone]`. Loading adds new locations
  * and renames changed ones; it never removes one (deals keep their location for good). A bad file stops the start
  * with one clear message naming the row.
  */
@@ -40,7 +40,7 @@ export async function readLocationsFile(file: string): Promise<LocationInput[]> 
   try {
     raw = isCsv
       ? (parse(content.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Record<string, string>[]).map(
-          (r) => ({ id: r.id, name: r.name, ...(r.country ? { country: r.country } : {}) }),
+          (r) => ({ id: r.id, name: r.name, ...(r.country ? { country: r.country } : {}), ...(r.timezone ? { timeZone: r.timezone } : {}) }),
         )
       : JSON.parse(content);
   } catch (err) {

@@ -111,7 +111,8 @@ function createPartnerCenter(config: Config, commands: DealCommands, jobStore: J
 }
 
 export function domainConfigOf(config: Config): DomainConfig {
-  return { ...DEFAULT_DOMAIN_CONFIG, responseDays: config.REFERRAL_RESPONSE_DAYS };
+  const currencies = [...new Set([config.DEFAULT_CURRENCY, ...config.CURRENCIES])];
+  return { ...DEFAULT_DOMAIN_CONFIG, responseDays: config.REFERRAL_RESPONSE_DAYS, currencies };
 }
 
 /** The deal-command service on its own (scripts, tests): its jobs are left for a running app's worker. */

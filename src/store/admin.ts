@@ -167,11 +167,11 @@ async function applyLocations(prisma: PrismaClient, rows: readonly LocationInput
     for (const r of rows) {
       const existing = await tx.location.findFirst({ where: { id: { equals: r.id, mode: 'insensitive' } } });
       if (!existing) {
-        await tx.location.create({ data: { id: r.id, name: r.name, country: r.country ?? null } });
+        await tx.location.create({ data: { id: r.id, name: r.name, country: r.country ?? null, timeZone: r.timeZone ?? null } });
         await appendEvents(tx, null, SYSTEM, [adminEvent('LocationAdded', { locationId: r.id, name: r.name, country: r.country ?? null, source })], now);
         added++;
-      } else if (existing.name !== r.name || (r.country && existing.country !== r.country)) {
-        await tx.location.update({ where: { id: existing.id }, data: { name: r.name, ...(r.country ? { country: r.country } : {}) } });
+      } else if (existing.name !== r.name || (r.country && existing.country !== r.country) || (r.timeZone && existing.timeZone !== r.timeZone)) {
+        await tx.location.update({ where: { id: existing.id }, data: { name: r.name, ...(r.country ? { country: r.country } : {}), ...(r.timeZone ? { timeZone: r.timeZone } : {}) } });
         await appendEvents(tx, null, SYSTEM, [adminEvent('LocationRenamed', { locationId: existing.id, before: existing.name, after: r.name, source })], now);
         renamed++;
       }

@@ -16,6 +16,8 @@ export function personOf(row: UserRow): Person {
     role: row.role,
     globalScope: row.globalScope,
     locationIds: row.locations.map((l) => l.locationId).sort(),
+    timeZone: row.timeZone,
+    locale: row.locale,
   };
 }
 
@@ -103,7 +105,12 @@ export class PeopleStore {
   }
 
   async locations(): Promise<LocationRecord[]> {
-    return this.prisma.location.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, country: true } });
+    return this.prisma.location.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, country: true, timeZone: true } });
+  }
+
+  /** Remembers the time zone and locale Teams sent for a person (issue 14); called only when they changed. */
+  async rememberReader(userId: string, reader: { timeZone?: string; locale?: string }): Promise<Person> {
+    return personOf(await this.prisma.user.update({ where: { id: userId }, data: reader, include: userInclude }));
   }
 
   /** Everyone known, admins first, then users, then people without a role; by name within each. */

@@ -41,7 +41,7 @@ describe('admin commands through /api/messages', () => {
       expect(enList.text).toContain(`${TOKYO} · JP · deals: 1`);
       const jaList = await say(app, '場所', { from: AIKO, locale: 'ja-JP' });
       expect(jaList.text).toContain(ja['admin.locations.title']);
-      expect(jaList.text).toContain(`${OSAKA} · JP · 取引: 0`);
+      expect(jaList.text).toContain(`${OSAKA}・JP・取引: 0`);
     });
 
     test('`add location` adds one (country from the last word), audited with dealId null', async () => {
@@ -100,7 +100,7 @@ describe('admin commands through /api/messages', () => {
       expect(said.text).toContain('admin@contoso.example · Referrals admin · all locations');
       expect(said.text).toContain('nobody@contoso.example · no role · —');
       const jaSaid = await say(app, 'メンバー', { from: AIKO, locale: 'ja-JP' });
-      expect(jaSaid.text).toContain('紹介管理者 · すべての場所');
+      expect(jaSaid.text).toContain('紹介管理者・すべての場所');
     });
 
     test('`role <email> user <locations>` replaces the scope, audited with before and after', async () => {
@@ -125,7 +125,7 @@ describe('admin commands through /api/messages', () => {
         a.entities = [...(a.entities ?? []), { type: 'mention', text: mention, mentioned: { id: HANA.id, name: HANA.name } }];
       });
       expect(app.stub.memberLookups).toContainEqual(expect.objectContaining({ userId: HANA.id, status: 200 }));
-      expect(said.text).toContain(`Hana Osaka さんは ${OSAKA} の紹介管理者になりました。`);
+      expect(said.text).toContain(`Hana Osakaさんは${OSAKA}の紹介管理者になりました。`);
       expect(await scopeOf(app, 'aad-osakauser')).toEqual({ role: 'admin', global: false, locations: [OSAKA] });
     });
 

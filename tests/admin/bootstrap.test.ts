@@ -67,7 +67,8 @@ describe('first admin by first-contact confirmation (no BOOTSTRAP_ADMINS)', () =
     expect(help.text).toContain(en['help.title']);
     const said = await say(app, 'hi there', { from: ALICE });
     expect(said.cards).toHaveLength(2);
-    expect(cardTextOf(said.cards[0])).toContain(en['help.title']);
+    // Issue 14: unknown text gets one line with the inbox and help a click away, not the whole help card.
+    expect(cardTextOf(said.cards[0])).toContain('"hi there" is not a command.');
     expect(cardTextOf(said.cards[1])).toContain(en['admin.offer.title']);
     expect(verbsOf(said.cards[1])).toEqual(['admin.bootstrap.claim', 'admin.bootstrap.decline']);
     expect(await adminsOf(app)).toHaveLength(0); // only offered, not yet admin

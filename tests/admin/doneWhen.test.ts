@@ -102,7 +102,7 @@ describe('fresh install → first admin → two locations → a colleague with t
   test('Alice moves Bob to Osaka: Tokyo disappears at once, a forged Tokyo click is refused, Osaka appears', async () => {
     app.stub.reset();
     const said = await say(app, `役割 bob@contoso.example ユーザー ${OSAKA}`, { from: ALICE, locale: 'ja-JP' });
-    expect(said.text).toContain(`Bob Suzuki さんは ${OSAKA} の紹介ユーザーになりました。`);
+    expect(said.text).toContain(`Bob Suzukiさんは${OSAKA}の紹介ユーザーになりました。`);
     expect(await visibleToBob()).toEqual(['Osaka, Bob on the team']);
 
     const tokyoId = deal['Tokyo, Bob on the team']!;

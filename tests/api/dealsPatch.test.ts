@@ -210,7 +210,7 @@ describe('PATCH /api/deals/:id', () => {
     const again = await patchFresh(app, deal.id, [replace('/name', 'Too late')], { headers: { 'accept-language': 'ja' } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('DEAL_CLOSED');
-    expect(again.body.error.message).toContain('クローズ');
+    expect(again.body.error.message).toContain('終了');
   });
 
   test('an unsupported status move (back to New) is a clear 409', async () => {

@@ -96,7 +96,7 @@ describe('PATCH /salesStage: stage mapping (R22)', () => {
     expect(res.body.error.accepted).toEqual(expect.arrayContaining(['Secure customer LOE', 'Present to customer', 'Won', 'Discovery', 'Proposal', '20%', '80%']));
     expect(res.body.error.accepted).not.toContain('Qualified');
     expect(res.body.error.message).toContain('"Negotiation" is not a known stage. Accepted: ');
-    expect(res.body.error.messages.ja).toContain('「Negotiation」は不明なステージです。');
+    expect(res.body.error.messages.ja).toContain('「Negotiation」は不明な販売ステージです。');
   });
 
   test('a CRM stage "Closed Lost" with a reason closes the deal as Lost', async () => {

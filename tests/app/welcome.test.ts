@@ -30,7 +30,8 @@ describe('welcome on install', () => {
     expect(newDeal).toMatchObject({ type: 'Action.Submit', title: 'New deal', data: { command: 'new deal' } });
     // The button's text is the command the bot routes to the deal wizard.
     expect(parseCommand(newDeal.data.command)?.id).toBe('newDeal');
-    expect(parseCommand(card.actions[1].data.command)?.id).toBe('help');
+    expect(parseCommand(card.actions[1].data.command)?.id).toBe('inbox');
+    expect(parseCommand(card.actions[2].data.command)?.id).toBe('help');
     // The conversation is remembered for later proactive messages (referrals, reminders).
     expect(await app.db.prisma.conversationRef.count({ where: { id: conversationOf(install) } })).toBe(1);
   });
@@ -50,7 +51,7 @@ describe('welcome on install', () => {
     expect(calls).toHaveLength(1);
     const card = adaptiveCards(calls[0]!.activity)[0];
     const text = cardText(card);
-    expect(text).toContain('Bob Suzuki さん、共同販売取引ボットへようこそ');
+    expect(text).toContain('Bob Suzukiさん、共同販売取引ボットへようこそ');
     expect(text).toContain('共同販売取引またはソリューション評価取引を');
     expect(text).not.toContain('Welcome');
     expect(card.actions[0]).toMatchObject({ title: '新しい取引', data: { command: '新しい取引' } });
@@ -99,11 +100,11 @@ describe('welcome on install', () => {
     expect(pressed).not.toContain(locale === 'ja-JP' ? 'コマンドを入力してください' : 'Type one of these commands');
   });
 
-  test('unknown text after the greeting gets the help card, not silence', async () => {
+  test('unknown text after the greeting gets an answer with the help button, not silence', async () => {
     const before = app.stub.calls.length;
     const msg = personalMessage('hello?', { from: ALICE });
     await app.post(msg);
     const reply = app.stub.calls.slice(before).find((c) => c.conversationId === conversationOf(msg));
-    expect(cardText(adaptiveCards(reply!.activity)[0])).toContain("I didn't recognise that");
+    expect(cardText(adaptiveCards(reply!.activity)[0])).toContain('"hello?" is not a command.');
   });
 });

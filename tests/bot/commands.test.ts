@@ -34,7 +34,7 @@ describe('parseCommand', () => {
     ['Deal  Contoso Ltd', 'deal', 'Contoso Ltd'], // arguments keep their case
     ['取引 42', 'deal', '42'],
     ['deals type:sa stage:collect data', 'deals', 'type:sa stage:collect data'], // the longest command wins
-    ['取引一覧 ステージ:データの収集', 'deals', 'ステージ:データの収集'],
+    ['取引一覧 ステージ:データを収集する', 'deals', 'ステージ:データを収集する'],
     ['mine', 'mine', ''],
     ['remove role ken@contoso.com', 'removeRole', 'ken@contoso.com'],
     ['role ken@contoso.com admin tokyo', 'role', 'ken@contoso.com admin tokyo'],

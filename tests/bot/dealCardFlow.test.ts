@@ -42,7 +42,7 @@ describe('deal card buttons', () => {
     const text = cardText(res.body.value);
     expect(text).toContain('Stage "Secure customer LOE" completed.');
     expect(text).toContain('Secure customer LOE — Alice Sato');
-    expect(text).toContain('Won is available after: Complete all four stages first (next: Collect data).');
+    expect(text).toContain('Won is available once all four sales stages are complete (next: Collect data).');
     expect(res.body.value.actions.map((a: any) => a.data.stage ?? a.verb)).toEqual(['collectData']);
     const update = await app.stub.waitFor((c) => c.kind === 'update' && c.activityId === cardActivityId);
     expect(cardText(adaptiveCards(update.activity)[0])).toContain('Secure customer LOE · 20 %');

@@ -17,7 +17,8 @@ describe('co-sell deal, by buttons', () => {
     const deal = await kit.createDeal(kit.actors.tokyoUser, COSELL);
     const card = await kit.click('deal.refresh', { dealId: deal.id }, kit.teams.tokyoUser);
     expect(cardText(card)).not.toContain('Solution assessment');
-    expect(card.actions.map((a: any) => a.verb)).toEqual(['deal.setStage', 'deal.win']);
+    // Won asks first (issue 14): the action bar opens a confirmation whose button carries the verb.
+    expect(card.actions.map((a: any) => a.verb ?? a.type)).toEqual(['deal.setStage', 'Action.ShowCard']);
     const won = await kit.click('deal.win', press(card, 'deal.win'), kit.teams.tokyoUser);
     expect(cardText(won)).toContain('Deal marked as Won.');
     expect(cardText(won)).toContain('Won · 100 %');
@@ -32,14 +33,14 @@ describe('co-sell deal, by buttons', () => {
     expect(choice.choices.map((c: any) => c.value)).toEqual(['qualified', 'developed', 'proposed', 'negotiated']);
     card = await kit.click('deal.setStage', press(card, 'deal.setStage', { stage: 'proposed' }), kit.teams.tokyoUser, 'ja-JP');
     expect(cardText(card)).toContain('ステージを「提案済み」に設定しました。');
-    expect(cardText(card)).toContain('提案済み · 進捗 60 %');
+    expect(cardText(card)).toContain('提案済み・進捗 60%');
     const later = card.body.find((e: any) => e.type === 'Input.ChoiceSet' && e.id === 'stage');
     expect(later.choices.map((c: any) => c.value)).toEqual(['negotiated']);
     // A crafted click back to Qualified is refused.
     const back = await kit.click('deal.setStage', press(card, 'deal.setStage', { stage: 'qualified' }), kit.teams.tokyoUser);
     expect(cardText(back)).toContain('The deal is already at "Proposed" (60 %); stages only move forward.');
     card = await kit.click('deal.win', press(card, 'deal.win'), kit.teams.tokyoUser, 'ja-JP');
-    expect(cardText(card)).toContain('成立 · 進捗 100 %');
+    expect(cardText(card)).toContain('受注・進捗 100%');
     expect(await row(deal.id)).toMatchObject({ substatus: 'Won', stage: 'won' });
   });
 

@@ -46,13 +46,14 @@ describe('edit and team', () => {
   });
 
   test.each([
-    ['locationId', { locationId: 'contoso-jp-osaka' }],
-    ['assessmentType', { assessmentType: 'Azure Express' }],
-    ['assessmentLocation', { assessmentLocation: 'Osaka' }],
-  ])('a crafted edit of %s is refused by name and changes nothing', async (field, forged) => {
+    ['locationId', '場所', { locationId: 'contoso-jp-osaka' }],
+    ['assessmentType', '評価の種類', { assessmentType: 'Azure Express' }],
+    ['assessmentLocation', '評価の場所', { assessmentLocation: 'Osaka' }],
+  ])('a crafted edit of %s is refused by its name (never the id) and changes nothing', async (field, name, forged) => {
     const before = await row();
     const card = await kit.click('deal.edit', { dealId: deal.id, name: 'Sneaky', ...forged }, kit.teams.tokyoUser, 'ja-JP');
-    expect(cardText(card)).toContain(`${field} は取引の作成後に変更できません。`);
+    expect(cardText(card)).toContain(`${name}は取引の作成後に変更できません。`);
+    expect(cardText(card)).not.toContain(field);
     const after = await row();
     expect(after).toMatchObject({ name: before.name, locationId: 'contoso-jp-tokyo', assessmentType: 'Data and Infrastructure Migration', version: before.version });
   });

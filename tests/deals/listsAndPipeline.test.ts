@@ -127,7 +127,8 @@ describe('deals, mine, deal and pipeline commands', () => {
     ['deals location:osaka', 30],
     ['取引一覧 type:sa status:アクティブ location:大阪', 0],
     ['取引一覧 type:sa status:アクティブ location:Osaka', 30],
-    ['取引一覧 ステージ:データの収集', 5],
+    ['取引一覧 ステージ:データを収集する', 5],
+    ['取引一覧 販売ステージ:データの収集', 5],
   ])('filter "%s" → %i deals', async (text, count) => {
     const { ids } = await walk(await say(text, kit.teams.admin, text.startsWith('取引') ? 'ja-JP' : 'en-US'), kit.teams.admin);
     expect(ids).toHaveLength(count);
@@ -199,7 +200,7 @@ describe('deals, mine, deal and pipeline commands', () => {
     }
     const usd = cardText(await say('パイプライン', kit.teams.tokyoUser2, 'ja-JP'));
     // Ken: 22 co-sell at Accepted (10 %) + 5 at Proposed (60 %) in USD, plus the two JPY referrals.
-    expect(usd).toContain('提案済み · 進捗 60 %');
+    expect(usd).toContain('提案済み・進捗 60%');
     expect(usd).toContain('USD');
     expect(usd).toContain('JPY');
   });

@@ -21,7 +21,7 @@ describe('solution-assessment deal, by buttons', () => {
     expect(text).toContain('Solution assessment');
     expect(text).toContain('Contoso Japan – Tokyo');
     expect(text).toContain('Accepted · 10 %');
-    expect(text).toContain('Won is available after: Complete all four stages first (next: Secure customer LOE).');
+    expect(text).toContain('Won is available once all four sales stages are complete (next: Secure customer LOE).');
     // The stage flow in the action bar; the forms in a row under the card.
     expect(card.actions.map((a: any) => a.verb)).toEqual(['deal.completeStage']);
     expect(verbsOf(card).sort()).toEqual(['deal.completeStage', 'deal.edit.form', 'deal.history', 'deal.lose.form', 'deal.team.form']);
@@ -29,13 +29,13 @@ describe('solution-assessment deal, by buttons', () => {
 
   test('a forged Won click before the four stages is refused with the reason; nothing changes', async () => {
     const card = await kit.click('deal.win', { dealId: deal.id, version: deal.version }, kit.teams.tokyoUser);
-    expect(cardText(card)).toContain('Complete all four stages first (next: Secure customer LOE).');
+    expect(cardText(card)).toContain('Complete all four sales stages first (next: Secure customer LOE).');
     expect(await row()).toMatchObject({ status: 'Active', substatus: 'Accepted', stage: 'accepted', version: deal.version });
   });
 
   test('a stage out of order is refused; nothing changes', async () => {
     const card = await kit.click('deal.completeStage', { dealId: deal.id, version: deal.version, stage: 'collectData' }, kit.teams.tokyoUser, 'ja-JP');
-    expect(cardText(card)).toContain('「データの収集」の前に「顧客の LOE を確保」を完了してください。');
+    expect(cardText(card)).toContain('「データを収集する」の前に「顧客 LOE の確保」を完了してください。');
     expect((await row()).completions).toHaveLength(0);
   });
 
@@ -48,17 +48,17 @@ describe('solution-assessment deal, by buttons', () => {
       expect(cardText(card)).toMatch(/ステージ「.+」を完了しました。/);
     }
     const text = cardText(card);
-    expect(text).toContain('顧客へのプレゼンテーション · 進捗 80 %');
-    expect(text).toContain('顧客の LOE を確保 — Yuki Tokyo');
+    expect(text).toContain('顧客への提示・進捗 80%');
+    expect(text).toContain('顧客 LOE の確保 — Yuki Tokyo');
     expect(verbsOf(card)).toContain('deal.win');
     card = await kit.click('deal.win', press(card, 'deal.win'), kit.teams.tokyoUser, 'ja-JP');
     // Data and Infrastructure Migration is eligible (R23): Won goes on to the registration form.
-    expect(cardText(card)).toContain('取引を「成立」にしました。');
+    expect(cardText(card)).toContain('取引を受注にしました。');
     expect(cardText(card)).toContain('登録: Fabrikam migration assessment');
     expect(await row()).toMatchObject({ status: 'Closed', substatus: 'Won', stage: 'won' });
     const back = await kit.click('deal.refresh', { dealId: deal.id }, kit.teams.tokyoUser, 'ja-JP');
-    expect(cardText(back)).toContain('成立 · 進捗 100 %');
-    expect(cardText(back)).toContain('クローズ / 成立');
+    expect(cardText(back)).toContain('受注・進捗 100%');
+    expect(cardText(back)).toContain('終了 / 受注');
   });
 
   test('registration: errors per field on the same form, then Pending review', async () => {

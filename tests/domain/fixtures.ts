@@ -45,6 +45,7 @@ export const CONFIG: DomainConfig = {
   assessmentTypes: DEFAULT_ASSESSMENT_TYPES,
   registrationEligible: [...DEFAULT_ASSESSMENT_TYPES.filter((t) => t !== INELIGIBLE_SA_TYPE), ELIGIBLE_SOLUTION.id],
   responseDays: 14,
+  currencies: ['JPY', 'USD', 'EUR'],
 };
 
 export const ctxAt = (now: Date = NOW, extra: Partial<Context> = {}): Context => ({

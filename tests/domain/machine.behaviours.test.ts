@@ -7,6 +7,8 @@ import {
   createDeal,
   decide,
   enabledActions,
+  fieldLabel,
+  formatDate,
   mapStage,
   receiveReferral,
   type Actor,
@@ -86,6 +88,13 @@ describe('refusal messages', () => {
     REGISTRATION_ALREADY_REVIEWED: () =>
       refusalOf(run(fixture('wonSaRejected').deal, { type: 'reviewRegistration', input: VALID_INPUT.reviewRegistration })),
     SYSTEM_ONLY: () => refusalOf(run(fixture('newSaDue').deal, { type: 'expire' }, ACTORS.adminGlobal)),
+    OWN_REGISTRATION: () => {
+      // Issue 14: an admin who submitted the registration cannot review it; another admin can.
+      const pending = fixture('wonSaPendingReview').deal;
+      const own = { ...pending, registration: { ...pending.registration!, submittedById: ACTORS.adminGlobal.id } };
+      expect(run(own, { type: 'reviewRegistration', input: VALID_INPUT.reviewRegistration }, ACTORS.adminTokyo).ok).toBe(true);
+      return refusalOf(run(own, { type: 'reviewRegistration', input: VALID_INPUT.reviewRegistration }, ACTORS.adminGlobal));
+    },
   };
   /** Codes the domain defines for its callers (store, handlers) but never returns itself. */
   const FOR_CALLERS: RefusalCode[] = ['NOT_FOUND'];
@@ -121,9 +130,10 @@ describe('refusal messages', () => {
 
   test('ALREADY_DECLINED names who declined; ALREADY_EXPIRED gives the date', () => {
     expect(TRIGGERS.ALREADY_DECLINED!().message.en).toContain(OWNER.name);
-    const expiredOn = new Date(NOW.getTime() - DAY_MS).toISOString().slice(0, 10);
-    expect(TRIGGERS.ALREADY_EXPIRED!().message.en).toContain(expiredOn);
-    expect(TRIGGERS.ALREADY_EXPIRED!().message.ja).toContain(expiredOn);
+    // Issue 14: the date as each language writes it (Mar 9, 2026 / 2026年3月9日), not ISO.
+    const expiredOn = new Date(NOW.getTime() - DAY_MS);
+    expect(TRIGGERS.ALREADY_EXPIRED!().message.en).toContain(formatDate(expiredOn, 'en'));
+    expect(TRIGGERS.ALREADY_EXPIRED!().message.ja).toContain(formatDate(expiredOn, 'ja'));
   });
 
   test('STAGES_INCOMPLETE names the next stage (en and ja labels)', () => {
@@ -146,7 +156,7 @@ describe('refusal messages', () => {
   test('DEAL_CLOSED says which closed state, localised', () => {
     const r = TRIGGERS.DEAL_CLOSED!();
     expect(r.message.en).toContain('(Lost)');
-    expect(r.message.ja).toContain('不成立');
+    expect(r.message.ja).toContain('(失注)');
   });
 
   test('LOCATION_OUT_OF_SCOPE names the location', () => {
@@ -171,14 +181,16 @@ describe('edit (R19)', () => {
   ])('%s → IMMUTABLE_FIELD naming the field, nothing changes', (field) => {
     const r = refusalOf(run(deal, { type: 'edit', input: { name: 'New name', [field]: 'x' } }));
     expect(r.code).toBe('IMMUTABLE_FIELD');
-    expect(r.params).toEqual({ field });
-    expect(r.message.en).toBe(`${field} cannot be changed after the deal is created.`);
+    expect(r.params).toEqual({ field, fieldName: fieldLabel(field) });
+    // Issue 14: the message names the field as users know it, never its id.
+    expect(r.message.en).toBe(`${fieldLabel(field).en} cannot be changed after the deal is created.`);
+    expect(r.message.ja).toBe(`${fieldLabel(field).ja}は取引の作成後に変更できません。`);
   });
 
   test.each([['colour'], ['stage'], ['status'], ['team'], ['notes'], ['version']])('%s → UNKNOWN_FIELD', (field) => {
     const r = refusalOf(run(deal, { type: 'edit', input: { [field]: 'x' } }));
     expect(r.code).toBe('UNKNOWN_FIELD');
-    expect(r.message.en).toContain(field);
+    expect(r.message.en).toContain(fieldLabel(field).en);
   });
 
   test('editable fields change and are reported as changes; version +1', () => {

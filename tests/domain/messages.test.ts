@@ -60,7 +60,11 @@ describe.each(TABLES)('%s', (_name, table) => {
   });
 
   test('the Japanese is Japanese', () => {
-    const notJapanese = entries.filter(([, text]) => !JAPANESE.test(String((text as Table).ja))).map(([key]) => key);
+    // Partner Center writes a few terms in Latin letters in Japanese too (CRM ID): the glossary says so, nothing else may.
+    const latinInSeed = new Set<string>(Object.values(domain.TERMS).filter((t) => t.ja === t.en).map((t) => t.ja));
+    const notJapanese = entries
+      .filter(([, text]) => !JAPANESE.test(String((text as Table).ja)) && !latinInSeed.has(String((text as Table).ja)))
+      .map(([key]) => key);
     expect(notJapanese).toEqual([]);
   });
 });

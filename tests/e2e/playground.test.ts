@@ -49,7 +49,7 @@ const FLOWS = {
     search: 'Search',
     found: /matching compan(y|ies) found/,
     next: 'Next',
-    done: (step: string) => `${step}: `,
+    done: (step: string) => `✔ ${step}: `,
     titles: { customer: 'Customer', contact: 'Customer contact', details: 'Deal details', team: 'Team', solution: 'Solution' },
     contact: { name: 'Contact name', phone: 'Phone', email: 'Email', consent: 'The customer consented to sharing these contact details with Microsoft' },
     details: { type: 'Solution assessment', name: 'Deal name', location: 'Location', value: 'Estimated value', currency: 'Currency', close: 'Estimated close date', notes: 'Notes' },
@@ -81,21 +81,21 @@ const FLOWS = {
     search: '検索',
     found: /一致する会社が \d+ 件見つかりました/,
     next: '次へ',
-    done: (step: string) => `${step}を完了: `,
+    done: (step: string) => `✔ ${step}: `,
     titles: { customer: '顧客', contact: '顧客の連絡先', details: '取引の詳細', team: 'チーム', solution: 'ソリューション' },
     contact: { name: '担当者名', phone: '電話番号', email: 'メールアドレス', consent: '顧客はこの連絡先を Microsoft と共有することに同意しています' },
-    details: { type: 'ソリューション評価', name: '取引名', location: '場所', value: '見積金額', currency: '通貨', close: 'クローズ予定日', notes: 'メモ' },
+    details: { type: 'ソリューション評価', name: '取引名', location: '場所', value: '推定値', currency: '通貨', close: '推定成立日', notes: 'ノート' },
     member: 'メンバー 1',
     memberName: '名前',
     assessmentType: '評価の種類',
-    assessmentLocation: '評価場所',
+    assessmentLocation: '評価の場所',
     reviewTitle: '確認して作成',
     consent: /内容が正しいこと/,
     create: '取引を作成',
     created: (name: string) => new RegExp(`取引 #\\d+「${name}」を作成しました。`),
     createdNotice: '取引を作成しました。',
     typeLabel: 'ソリューション評価',
-    stage: '承諾済み · 進捗 10 %',
+    stage: '承認済み・進捗 10%',
     deal: { name: 'ハヤテ建設 移行評価', location: 'Contoso Japan – Tokyo', value: '１，５００，０００', currency: 'JPY', notes: '年度末までに VM 40 台を Azure へ移行したい。', where: '横浜本社', contact: '山田 太郎', phone: '045-555-0142', email: 'yamada@hayate.example', myPhone: '03-5555-0100' },
   },
 } as const;
@@ -214,7 +214,9 @@ const FLOWS = {
       await details.getByRole('combobox', { name: f.details.location }).click();
       await page.getByRole('option', { name: d.location, exact: true }).click();
       await details.getByLabel(f.details.value, { exact: true }).fill(d.value);
-      await details.getByLabel(f.details.currency, { exact: true }).fill(d.currency);
+      // The currency is a choice from configuration (issue 14): "JPY — 日本円", "USD — US Dollar".
+      await details.getByRole('combobox', { name: f.details.currency }).click();
+      await page.getByRole('option', { name: new RegExp(`^${d.currency} `) }).click();
       await details.getByLabel(f.details.close, { exact: true }).fill(CLOSE_DATE);
       await details.getByLabel(f.details.notes, { exact: true }).fill(d.notes);
       await shot('5-wizard-details');

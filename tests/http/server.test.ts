@@ -82,15 +82,15 @@ describe('local mode (no MicrosoftAppId)', () => {
     expect(text).not.toContain(ja['help.unrecognized']);
   });
 
-  it('answers unknown text with the help card and a note, never with silence', async () => {
+  it('answers unknown text with one line and the inbox and help buttons, never with silence', async () => {
     await t.post(personalMessage('what can you do for me?', { locale: 'en-US' }));
-    const text = cardText(adaptiveCards((await t.stub.waitFor(isCardReply)).activity)[0]);
-    expect(text).toContain(en['help.unrecognized']);
-    expect(text).toContain(en['help.title']);
+    const card = adaptiveCards((await t.stub.waitFor(isCardReply)).activity)[0];
+    expect(cardText(card)).toContain('"what can you do for me?" is not a command.');
+    expect(card.actions.map((a: any) => a.data.command)).toEqual(['inbox', 'help']);
 
     await t.post(personalMessage('こんにちは', { locale: 'ja-JP' }));
-    const jaCall = await t.stub.waitFor((c) => isCardReply(c) && cardText(adaptiveCards(c.activity)[0]).includes(ja['help.unrecognized']));
-    expect(cardText(adaptiveCards(jaCall.activity)[0])).toContain(ja['help.title']);
+    const jaCall = await t.stub.waitFor((c) => isCardReply(c) && cardText(adaptiveCards(c.activity)[0]).includes('「こんにちは」はコマンドではありません。'));
+    expect(adaptiveCards(jaCall.activity)[0].actions.map((a: any) => a.data.command)).toEqual(['受信トレイ', 'ヘルプ']);
   });
 
   it('on a failed turn, apologises in the user language instead of crashing', async () => {

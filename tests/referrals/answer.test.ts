@@ -42,7 +42,7 @@ describe('answering a referral from its card', () => {
     const form = (await click('referral.accept', { dealId, version: 1 }, PEOPLE.tokyoUser2, 'ja-JP')).body.value;
     const text = cardText(form);
     expect(text).toContain('紹介 #');
-    expect(text).toContain('メモ: 顧客は何を求めていますか?');
+    expect(text).toContain('ノート: 顧客は何を求めていますか?');
     expect(inputIds(form)).toEqual(expect.arrayContaining(['name', 'value', 'currency', 'closeDate', 'notes', 'crmId', 'campaignId', 'member0Name', 'member0Email', 'member0Phone']));
     const inputs = JSON.stringify(form.body);
     expect(inputs).toContain('"value":"Northwind FinOps assessment"');

@@ -47,8 +47,8 @@ describe('referral routing', () => {
     const text = cardText(card);
     // The channel was linked from a Japanese client: the card speaks Japanese.
     expect(text).toContain('Northwind FinOps assessment');
-    expect(text).toContain('受信した紹介');
-    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \(あと 14 日\)/);
+    expect(text).toContain('インバウンド');
+    expect(text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \(あと 14 日\)/);
     expect(text).toContain('Azure FinOps review');
     expect(text).toContain('Sato (Microsoft seller)');
     expect(card.actions.map((a: any) => a.verb)).toEqual(['deal.refresh']);

@@ -38,7 +38,7 @@ test('ja-JP: a deal typed with full-width value and phone numbers is created; th
 
   // Not a number at all is still refused, in Japanese, on the same card.
   const refused = await w.click('next', GOOD.details({ name: '全角入力の取引', value: '百五十万' }));
-  expect(errorUnder(refused.card, 'value')).toBe('数値を入力してください。');
+  expect(errorUnder(refused.card, 'value')).toBe('金額を入力してください (例: 1500000、1,500,000、150万円、1.5M)。');
 
   await w.click('next', GOOD.details({ name: '全角入力の取引', value: '１，５００，０００' }));
   expect(cardText(w.current!.card)).toContain('チーム');

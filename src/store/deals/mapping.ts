@@ -1,5 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import type { CloseReason, DealRecord, DealState, NoteEntry, RegistrationState, Solution, SyncNotice, SyncState } from '../../domain';
+import { defaultZoneFor } from '../../domain';
 
 /** Row ⇄ domain-state mapping for deals. The only place that knows both shapes. */
 
@@ -15,7 +16,7 @@ export type DealRow = Prisma.DealGetPayload<{ include: typeof dealInclude }>;
 export const recordInclude = {
   ...dealInclude,
   customer: true,
-  location: { select: { name: true } },
+  location: { select: { name: true, country: true, timeZone: true } },
   notes: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
 } as const satisfies Prisma.DealInclude;
 export type RecordRow = Prisma.DealGetPayload<{ include: typeof recordInclude }>;
@@ -155,6 +156,7 @@ export function toRecord(row: RecordRow): DealRecord {
     ...toDealState(row),
     number: row.number,
     locationName: row.location.name,
+    locationTimeZone: row.location.timeZone ?? defaultZoneFor(row.location.country),
     customer: {
       id: row.customer.id,
       name: row.customer.name,

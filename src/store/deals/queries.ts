@@ -101,6 +101,17 @@ export class DealReader {
     };
   }
 
+  /** The phone the person gave for themself on their latest team entry (so forms need not ask again), if any. */
+  async ownPhone(actor: Actor): Promise<string | null> {
+    if (actor.kind === 'system') return null;
+    const row = await this.prisma.dealTeamMember.findFirst({
+      where: { phone: { not: null }, OR: [{ userId: actor.id }, ...(actor.email ? [{ email: { equals: actor.email, mode: 'insensitive' as const } }] : [])] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      select: { phone: true },
+    });
+    return row?.phone ?? null;
+  }
+
   /**
    * R9: people the user worked with on earlier deals (deals the user created, accepted or is on), newest first, one
    * per email, complete members only (name, phone and email are all required on a team).

@@ -4,9 +4,9 @@ import { personalDealCard, sharedDealCard } from '../../../bot/dealView';
 import { dealListCard } from '../../../cards/dealListCard';
 import { editForm, loseForm, registerForm, reviewForm, teamForm } from '../../../cards/dealForms';
 import { historyCard, type AuditEntry } from '../../../cards/historyCard';
-import type { Locale } from '../../../cards/i18n';
+import { t, type Locale } from '../../../cards/i18n';
 import { pipelineCard } from '../../../cards/pipelineCard';
-import { DEFAULT_DOMAIN_CONFIG, type Context, type DealRecord, type PersonActor, type RegistrationState, type StageCompletion } from '../../../src/domain';
+import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, STAGE_LABEL, type Context, type DealRecord, type PersonActor, type RegistrationState, type StageCompletion } from '../../../src/domain';
 import { CARD_ADMIN, CARD_USER, manyMembers, manyNotes, sampleDeal } from './sampleDeal';
 import type { NamedCardBuilder } from './types';
 
@@ -147,8 +147,8 @@ export const dealCardBuilders: NamedCardBuilder[] = [
     name: 'deal list, a middle page',
     build: (locale) =>
       dealListCard(locale, {
-        title: 'Deals',
-        filters: 'Inbound · Stage: Collect data',
+        title: t(locale, 'deals.title'),
+        filters: [t(locale, 'deals.inbound'), t(locale, 'deals.filter.stage', { stage: STAGE_LABEL.collectData[locale] })].join(LIST_SEPARATOR[locale]),
         deals: rows(10),
         page: 3,
         rows: { args: 'inbound', mine: false, cursor: 'bjo5OQ', back: ['', 'bjoxMTA'] },

@@ -3,6 +3,7 @@ import { adminDoneCard, adminErrorCard, adminPanelCard, bootstrapOfferCard, loca
 import { acceptDefaults, referralAcceptCard } from '../../../cards/referralAcceptCard';
 import { referralDeclineCard } from '../../../cards/referralDeclineCard';
 import { referralReminderCard } from '../../../cards/referralReminderCard';
+import { inboxCard, nudgeCard } from '../../../cards/inboxCard';
 import { wizardDoneCard, wizardStepCard } from '../../../cards/wizardCard';
 import { fieldError } from '../../../src/domain';
 import { manyMembers, sampleDeal } from './sampleDeal';
@@ -38,6 +39,26 @@ const locations = [
 ];
 
 export const otherCardBuilders: NamedCardBuilder[] = [
+  {
+    name: 'inbox, ten referrals and ten deals that need a look',
+    build: (locale) =>
+      inboxCard(locale, {
+        referrals: Array.from({ length: 10 }, (_, i) => ({ ...referral(), id: `r-${i}`, number: 100 + i, expiresAt: new Date(Date.now() + i * 86_400_000) })),
+        attention: Array.from({ length: 10 }, (_, i) => ({ deal: sampleDeal({ id: `d-${i}`, number: 200 + i, closeDate: '2026-01-31' }), reason: i % 2 ? 'stale' : 'overdue' })),
+        staleDays: 30,
+        now: new Date(),
+        more: 7,
+      }),
+  },
+  { name: 'inbox, empty', build: (locale) => inboxCard(locale, { referrals: [], attention: [], staleDays: 30, now: new Date(), more: 0 }) },
+  {
+    name: 'unknown text, closest command',
+    build: (locale) => nudgeCard(locale, locale === 'ja' ? '「取引一欄」はコマンドではありません。「取引一覧」のことですか?' : '"dels" is not a command. Did you mean "deals"?', [
+      { title: 'deals', command: 'deals' },
+      { title: 'Inbox', command: 'inbox' },
+      { title: 'Help', command: 'help' },
+    ]),
+  },
   { name: 'referral accept form', build: (locale) => referralAcceptCard(referral(), locale, { values: acceptDefaults(referral()) }) },
   {
     name: 'referral accept form with errors and 50 members',
