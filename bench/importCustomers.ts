@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { scratchDatabase } from './scratchDatabase';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const TARGET_SECONDS = 30;
@@ -80,25 +80,6 @@ function runImport(file: string, databaseUrl: string): Promise<Run> {
   });
 }
 
-async function postgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cosell_bench_import_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run bench:import does)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosell-bench-import-'));
@@ -113,7 +94,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(empty, 'name,addressLine1,city,state,postalCode,country,duns\n');
     const targets: { db: string; url: string; drop(): Promise<void> }[] = [{ db: 'pglite', url: path.join(dir, 'pglite'), drop: async () => undefined }];
     const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-    if (adminUrl) targets.push({ db: 'postgres', ...(await postgresDatabase(adminUrl)) });
+    if (adminUrl) targets.push({ db: 'postgres', ...(await scratchDatabase(adminUrl, 'cosell_bench_import')) });
     for (const t of targets) {
       try {
         for (const run of ['header only (opening the database)', 'new rows', 'same file again (updates)']) {

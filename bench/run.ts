@@ -16,6 +16,7 @@ import { echoLoad, stageCompletionLoad } from './cardAction';
 import { fmt, runLoad, summarize, type LoadResult } from './load';
 import { startBot, startEcho } from './processes';
 import { BENCH_ADMIN, seedDeals } from './seed';
+import { scratchDatabase } from './scratchDatabase';
 import { expireSweepBench, type SweepResult } from './sweep';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -39,23 +40,8 @@ async function pgliteTarget(): Promise<DbTarget> {
 }
 
 async function postgresTarget(adminUrl: string): Promise<DbTarget> {
-  const name = `cosell_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return {
-    kind: 'postgres',
-    url: u.toString(),
-    async cleanup() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const db = await scratchDatabase(adminUrl, 'cosell_bench');
+  return { kind: 'postgres', url: db.url, cleanup: db.drop };
 }
 
 interface Figures {

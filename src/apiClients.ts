@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DealTypeSchema, STAGE_LABEL, StageSchema, foldKey as norm, type DealType, type Role, type Stage, type StageMap } from './domain';
@@ -108,3 +108,16 @@ export function sha256(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+
+/**
+ * The holder (API client, referral sender) whose token hash matches the presented token, or null. Compares every
+ * configured hash in constant time with no early exit: the time taken does not depend on which one (if any) matched.
+ */
+export function holderOfToken<T extends { tokenHash: Buffer }>(holders: readonly T[], token: string): T | null {
+  const presented = sha256(token);
+  let found: T | null = null;
+  for (const holder of holders) {
+    if (timingSafeEqual(presented, holder.tokenHash) && !found) found = holder;
+  }
+  return found;
+}

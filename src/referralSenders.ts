@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { sha256 } from './apiClients';
+import { holderOfToken, sha256 } from './apiClients';
 
 /**
  * Referral senders (R26, R28, issue 15): who may post referrals to /api/referrals and read their own sender
@@ -88,12 +87,7 @@ export function referralSendersOf(config: { REFERRAL_SENDERS: readonly ReferralS
 
 /** The sender whose token this is, or null. Compares every configured hash in constant time (no early exit). */
 export function senderForToken(senders: readonly ReferralSender[], token: string): ReferralSender | null {
-  const presented = sha256(token);
-  let found: ReferralSender | null = null;
-  for (const sender of senders) {
-    if (timingSafeEqual(presented, sender.tokenHash) && !found) found = sender;
-  }
-  return found;
+  return holderOfToken(senders, token);
 }
 
 /** Deal.senderKey of a referral: the scope its referral id is unique in. */

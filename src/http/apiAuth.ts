@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import { sha256, type ApiClient } from '../apiClients';
+import { holderOfToken, type ApiClient } from '../apiClients';
 import type { PersonActor } from '../domain';
 
 /** Who is calling the deals API (clients are configured in API_CLIENTS, parsed by src/apiClients.ts). */
@@ -8,13 +7,7 @@ export type { ApiClient } from '../apiClients';
 
 /** The client whose token this is, or null. Compares every configured hash in constant time. */
 export function clientForToken(clients: readonly ApiClient[], token: string): ApiClient | null {
-  const presented = sha256(token);
-  let found: ApiClient | null = null;
-  for (const client of clients) {
-    // No early exit: the time taken does not depend on which client (if any) matched.
-    if (timingSafeEqual(presented, client.tokenHash) && !found) found = client;
-  }
-  return found;
+  return holderOfToken(clients, token);
 }
 
 /** `Authorization: Bearer <token>` → the token, or null. */

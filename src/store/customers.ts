@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Customer, Prisma, PrismaClient } from '@prisma/client';
 import type { CustomerData, NewCustomer } from '../domain';
 import type { Logger } from '../log';
+import { customerColumns } from './customerColumns';
 import { importCustomers, type ImportReport } from './customerImport';
 import { escapeLike } from './like';
 import { searchKey } from './searchKey';
@@ -129,15 +130,7 @@ export async function loadDemoCustomersIfEmpty(prisma: PrismaClient, logger: Log
 
 /** Finds the directory entry of a referral's customer by DUNS (or exact name + place) or adds it; returns its id. */
 export async function upsertCustomer(tx: Prisma.TransactionClient, c: CustomerData): Promise<string> {
-  const data = {
-    name: c.name,
-    searchName: searchKey(c.name),
-    addressLine1: c.addressLine1 ?? null,
-    city: c.city ?? null,
-    state: c.state ?? null,
-    postalCode: c.postalCode ?? null,
-    country: c.country,
-  };
+  const data = customerColumns(c);
   if (c.duns) {
     const row = await tx.customer.upsert({ where: { duns: c.duns }, create: { ...data, duns: c.duns }, update: {} });
     return row.id;

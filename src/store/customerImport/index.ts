@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { PrismaClient } from '@prisma/client';
 import { NewCustomerSchema, fieldErrorsOf, text, type FieldError, type NewCustomer, type Text } from '../../domain';
-import { searchKey } from '../searchKey';
+import { customerColumns } from '../customerColumns';
 import { readCsv, type CsvRecord } from './csv';
 import { decodeChunks, ImportRefused, type Detected } from './encoding';
 
@@ -91,17 +91,7 @@ interface Row {
 }
 
 function rowOf(c: NewCustomer): Row {
-  return {
-    id: randomUUID(),
-    name: c.name,
-    searchName: searchKey(c.name),
-    addressLine1: c.addressLine1 ?? null,
-    city: c.city ?? null,
-    state: c.state ?? null,
-    postalCode: c.postalCode ?? null,
-    country: c.country,
-    duns: c.duns ?? null,
-  };
+  return { id: randomUUID(), ...customerColumns(c), duns: c.duns ?? null };
 }
 
 /**
