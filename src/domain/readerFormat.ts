@@ -144,6 +144,8 @@ export function parseAmount(input: string): number {
   const parts = s.match(/(\d+(?:\.\d+)?)([万億千kmb]?)/g);
   if (!parts || parts.join('') !== s) return NaN;
   const units = parts.map((p) => p.replace(/[\d.]/g, ''));
+  // k, m, b end an amount ("1.5M"); only the Japanese units compose ("1億2000万"), so "0b11" is no number.
+  if (parts.length > 1 && units.some((u) => /[kmb]/.test(u))) return NaN;
   if (units.slice(0, -1).some((u) => u === '') || (parts.length > 1 && new Set(units).size !== units.length)) return NaN;
   let total = 0;
   for (const p of parts) {

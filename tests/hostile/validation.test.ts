@@ -175,7 +175,7 @@ describe('card submits through /api/messages', () => {
     await w.click('next', { customerId: h.customer.id });
     await w.click('next', GOOD.contact);
     const refused = await w.click('next', GOOD.details({ value: '0x10', closeDate: '0000-01-01' }));
-    expect(errorUnder(refused.card, 'value')).toBe('Enter a number.');
+    expect(errorUnder(refused.card, 'value')).toBe('Enter an amount, e.g. 1500000, 1,500,000, 1.5M or 25k.');
     expect(errorUnder(refused.card, 'closeDate')).toBe('Enter a date between 1900-01-01 and 9999-12-31.');
     await w.click('next', GOOD.details({ value: '１，０００', closeDate: '２０２９－０１－３１' }));
     expect(cardText(w.current!.card)).toContain('Team');
