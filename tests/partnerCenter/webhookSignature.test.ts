@@ -16,7 +16,9 @@ async function startReceiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ rawBody: Buffer.concat(chunks), headers: req.headers });
-      res.writeHead(200).end();
+      // Not writeHead().end(): restify, loaded by other suites in this worker, patches writeHead to return nothing.
+      res.statusCode = 200;
+      res.end();
       waiters.splice(0).forEach((w) => w());
     });
   });
@@ -138,7 +140,10 @@ describe('verifyWebhook against the sandbox', () => {
   });
 
   it('retries a webhook the receiver fails, up to the limit, then drops it', async () => {
-    const failing = http.createServer((_req, res) => res.writeHead(503).end());
+    const failing = http.createServer((_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
     await new Promise<void>((r) => failing.listen(0, '127.0.0.1', r));
     const own = await startPartnerCenterSandbox({ webhookUrl: `http://127.0.0.1:${(failing.address() as AddressInfo).port}/`, webhookRetryMs: 1, webhookAttempts: 3 });
     try {
