@@ -28,6 +28,7 @@ import type { BotServices } from './botServices';
 import { personalDealCard, sharedDealCard } from './dealView';
 import type { TextHandler } from './handlerTypes';
 import type { Turn } from './turn';
+import { VERBS } from '../cards/verbs';
 
 /**
  * The deal chat commands: `deals` (filters, paging), `deal <n|id|name>`, `mine`, `pipeline`. Visibility (R1–R3) is
@@ -258,4 +259,4 @@ const page: CardActionHandler = async (action) => {
   return dealListPage(action.turn, action.services, parsed.data);
 };
 
-export const dealListVerbs: Record<string, CardActionHandler> = { 'deal.open': open, 'deals.page': page };
+export const dealListVerbs: Record<string, CardActionHandler> = { [VERBS.dealOpen]: open, [VERBS.dealsPage]: page };

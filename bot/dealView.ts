@@ -2,6 +2,7 @@ import { dealCard, type CardButton, type DealCardOptions, type Notice } from '..
 import { t, type Locale } from '../cards/i18n';
 import type { AdaptiveCard } from '../cards/render';
 import { adminRefusal, allowedActions, canSee, STAGE_LABEL, type Actor, type CommandName, type Context, type DealRecord } from '../src/domain';
+import { VERBS } from '../cards/verbs';
 
 /**
  * Turns what the state machine allows into the buttons of the deal card. Only actions with a handler registered
@@ -39,7 +40,7 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
       const stage = a.stages[0];
       buttons.push({
         title: t(locale, 'deal.action.completeStage', { stage: STAGE_LABEL[stage][locale] }),
-        verb: 'deal.completeStage',
+        verb: VERBS.dealCompleteStage,
         data: { ...base, stage },
         style: 'positive',
       });
@@ -51,7 +52,7 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
         label: t(locale, 'deal.stageChoice'),
         choices: (a.stages ?? []).map((s) => ({ title: `${STAGE_LABEL[s][locale]}`, value: s })),
       };
-      buttons.push({ title: t(locale, 'deal.action.setStageChosen'), verb: 'deal.setStage', data: base });
+      buttons.push({ title: t(locale, 'deal.action.setStageChosen'), verb: VERBS.dealSetStage, data: base });
       continue;
     }
     if (a.action === 'win' && !a.enabled && a.refusal?.code === 'STAGES_INCOMPLETE') {
@@ -66,7 +67,7 @@ export function buttonsFor(deal: DealRecord, actor: Actor, locale: Locale, ctx: 
   }
   // The timeline is for everyone who may see the deal, closed or not (R24: visible with their history).
   if (canSee(deal, actor)) {
-    buttons.push({ title: t(locale, 'deal.action.history'), verb: 'deal.history', data: { dealId: deal.id }, group: 'secondary' });
+    buttons.push({ title: t(locale, 'deal.action.history'), verb: VERBS.dealHistory, data: { dealId: deal.id }, group: 'secondary' });
   }
   // The stage flow leads (next stage first); closing as Lost is never the first of the form buttons (issue 14).
   const order = (b: CardButton) => (b.verb === 'deal.lose.form' ? 1 : 0);
@@ -92,7 +93,7 @@ export function personalDealCard(
   const { buttons, hint, stageChoice } = buttonsFor(deal, actor, locale, ctx);
   // Issue 13: a push that failed for good can be sent again by an admin.
   if (deal.partnerCenter?.state === 'failed' && !adminRefusal(actor)) {
-    buttons.push({ title: t(locale, 'sync.action.retry'), verb: 'pc.retry', data: { dealId: deal.id }, group: 'secondary' });
+    buttons.push({ title: t(locale, 'sync.action.retry'), verb: VERBS.pcRetry, data: { dealId: deal.id }, group: 'secondary' });
   }
   const acting = buttons.some((b) => b.verb !== 'deal.history');
   const readOnly = !acting && deal.status !== 'Closed';
@@ -112,6 +113,6 @@ export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds:
   const buttons: CardButton[] =
     deal.status === 'Closed' && !deal.registration && deal.substatus !== 'Won'
       ? []
-      : [{ title: t(locale, 'deal.action.refresh'), verb: 'deal.refresh', data: { dealId: deal.id } }];
+      : [{ title: t(locale, 'deal.action.refresh'), verb: VERBS.dealRefresh, data: { dealId: deal.id } }];
   return dealCard(deal, locale, { buttons, refreshUserIds, partnerCenterUrl: linkOf(deal, links) }, deal.latestNote ?? undefined);
 }

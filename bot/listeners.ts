@@ -72,3 +72,11 @@ function connectorWork(run: (job: Job) => Promise<void>): (job: Job) => Promise<
     }
   };
 }
+
+/**
+ * Someone became reachable (a conversation the bot did not know): referral cards that found nobody to tell stop
+ * waiting for their next retry and go out now — an admin who installs the bot sees the referrals waiting for them.
+ */
+export async function reachable(services: BotServices): Promise<void> {
+  if ((await services.jobStore.expedite([JOB.announceReferral, JOB.announceUnmapped])) > 0) services.jobs.kick();
+}

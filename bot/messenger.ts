@@ -26,17 +26,21 @@ export class Messenger {
   /** Conversations saved by this process, with what was saved: an unchanged reference is not written again. */
   private readonly saved = new Map<string, string>();
 
-  /** Saves the conversation of the current turn (called on every message, invoke and install). */
-  async remember(context: TurnContext): Promise<void> {
+  /**
+   * Saves the conversation of the current turn (called on every message, invoke and install). True when it is new:
+   * cards that were waiting for someone reachable (referrals no one could be told of) can go out now.
+   */
+  async remember(context: TurnContext): Promise<boolean> {
     const activity = context.activity;
     const reference = TurnContext.getConversationReference(activity);
     const id = activity.conversation?.id;
-    if (!id) return;
+    if (!id) return false;
     const fingerprint = JSON.stringify([reference, activity.from?.aadObjectId]);
-    if (this.saved.get(id) === fingerprint) return;
+    if (this.saved.get(id) === fingerprint) return false;
     const kind = activity.conversation.conversationType ?? 'personal';
+    let fresh: boolean;
     try {
-      await this.conversations.remember(id, {
+      fresh = await this.conversations.remember(id, {
         kind,
         tenantId: activity.conversation.tenantId ?? null,
         userAadObjectId: kind === 'personal' ? (activity.from?.aadObjectId ?? null) : null,
@@ -44,10 +48,11 @@ export class Messenger {
       });
     } catch {
       // Remembering is best effort: the user's own request must not fail because of it. Tried again next turn.
-      return;
+      return false;
     }
     if (this.saved.size > 10_000) this.saved.clear();
     this.saved.set(id, fingerprint);
+    return fresh;
   }
 
   async reference(conversationId: string): Promise<Partial<ConversationReference> | null> {

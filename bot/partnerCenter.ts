@@ -9,6 +9,7 @@ import type { Job } from '../src/services/jobWorker';
 import type { BotServices } from './botServices';
 import type { CardActionHandler, TextHandler } from './handlerTypes';
 import type { Turn } from './turn';
+import { VERBS } from '../cards/verbs';
 
 /**
  * Issue 13, the Teams side of the Partner Center sync: `pc location` / `PC場所` maps a location to its Partner Center
@@ -113,8 +114,8 @@ const retryVerb: CardActionHandler = async ({ turn, services, data }) => {
 };
 
 export const partnerCenterVerbs: Readonly<Record<string, CardActionHandler>> = {
-  'pc.mapLocation': mapLocationVerb,
-  'pc.retry': retryVerb,
+  [VERBS.pcMapLocation]: mapLocationVerb,
+  [VERBS.pcRetry]: retryVerb,
 };
 
 // -- the job that asks admins to map a location ---------------------------------------------------------------------

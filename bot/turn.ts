@@ -4,6 +4,7 @@ import { actorOf, dayIn, isTimeZone, type Person, type PersonActor } from '../sr
 import type { BotServices } from './botServices';
 import { admitUser } from './admin/identity';
 import { recordAdminTenant } from './admission';
+import { reachable } from './listeners';
 
 /** One user's turn, resolved once: who is acting (R1 role + scope), in which language, on which day. */
 export interface Turn {
@@ -58,7 +59,7 @@ const TURN_KEY = Symbol('cosell.turn');
 export async function beginTurn(context: TurnContext, services: BotServices): Promise<Turn> {
   const existing = context.turnState.get(TURN_KEY) as Turn | undefined;
   if (existing) return existing;
-  await services.messenger.remember(context);
+  if (await services.messenger.remember(context)) await reachable(services);
   const user = await rememberReader(await admitUser(context, services), context.activity, services);
   await recordAdminTenant(context, services, user);
   const timeZone = readerZone(context.activity, user.timeZone);

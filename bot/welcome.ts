@@ -6,6 +6,7 @@ import { cardAttachment, renderCard, type AdaptiveCard } from '../cards/render';
 import template from '../cards/templates/welcome.json';
 import type { BotServices } from './botServices';
 import { COMMANDS } from './commands';
+import { reachable } from './listeners';
 
 /**
  * The first-run greeting: when the app is installed (personal chat, team or group chat) the bot says what it can do,
@@ -74,7 +75,7 @@ export async function welcome(context: TurnContext, services: BotServices): Prom
   const activity = context.activity;
   const conversationId = activity.conversation?.id;
   if (!conversationId) return;
-  await services.messenger.remember(context);
+  if (await services.messenger.remember(context)) await reachable(services);
   // Of two install events arriving together exactly one greets; a reinstall after the window greets again.
   if (!(await services.claims.claim(`welcome:${conversationId}`, GREETING_WINDOW_MS))) return;
   const shared = activity.conversation.conversationType === 'channel' || activity.conversation.conversationType === 'groupChat' || activity.conversation.isGroup === true;

@@ -20,6 +20,7 @@ import { referralFacts } from './referralFacts';
 import { syncLine } from './syncCards';
 import template from './templates/deal.json';
 import confirmTemplate from './templates/confirm.json';
+import { VERBS } from './verbs';
 
 /** One deal card, used everywhere a deal is shown. The bot decides the buttons; this only draws them. */
 
@@ -237,7 +238,7 @@ export function dealCard(deal: DealRecord, locale: Locale, opts: DealCardOptions
   }
   if (opts.refreshUserIds?.length) {
     card.refresh = {
-      action: { type: 'Action.Execute', verb: 'deal.refresh', data: { dealId: deal.id } },
+      action: { type: 'Action.Execute', verb: VERBS.dealRefresh, data: { dealId: deal.id } },
       userIds: opts.refreshUserIds.slice(0, 60),
     };
   }

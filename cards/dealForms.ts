@@ -17,6 +17,7 @@ import loseTemplate from './templates/dealLose.json';
 import registerTemplate from './templates/dealRegister.json';
 import reviewTemplate from './templates/dealReview.json';
 import teamTemplate from './templates/dealTeam.json';
+import { VERBS } from './verbs';
 
 /**
  * The forms that work a deal (R19 edit, R9 team, R20 lost, R23 register and review). Each answers on the same card:
@@ -69,7 +70,7 @@ function header(deal: DealRecord, locale: Locale, titleKey: MessageKey, state: F
 function formActions(deal: DealRecord, locale: Locale, submit?: { verb: string; titleKey: MessageKey; style?: string }) {
   return [
     ...(submit ? [{ title: t(locale, submit.titleKey), verb: submit.verb, data: envelope(deal), style: submit.style ?? 'positive' }] : []),
-    { title: t(locale, 'deal.form.back'), verb: 'deal.refresh', data: { dealId: deal.id }, style: 'default' },
+    { title: t(locale, 'deal.form.back'), verb: VERBS.dealRefresh, data: { dealId: deal.id }, style: 'default' },
   ];
 }
 
@@ -112,7 +113,7 @@ export function loseForm(deal: DealRecord, locale: Locale, state: FormState = {}
     intro: t(locale, 'deal.lose.intro'),
     ...fieldsOf(locale, LOSE_FIELDS, 'deal.lose.field', state, {}),
     reasons: CloseReasonSchema.options.map((r) => ({ title: CLOSE_REASON_LABEL[r][locale], value: r })),
-    actions: formActions(deal, locale, { verb: 'deal.lose', titleKey: 'deal.lose.submit', style: 'destructive' }),
+    actions: formActions(deal, locale, { verb: VERBS.dealLose, titleKey: 'deal.lose.submit', style: 'destructive' }),
   });
 }
 
@@ -147,7 +148,7 @@ export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteV
     notesTitle: t(locale, 'deal.edit.notesTitle'),
     notes: newest.map((n) => ({ meta: noteMeta(n, locale, zoneFor(deal, locale, state.timeZone)), text: clip(n.text, 500) })),
     notesMore: notes.length > newest.length ? t(locale, 'deal.edit.notesMore', { count: notes.length - newest.length }) : '',
-    actions: formActions(deal, locale, { verb: 'deal.edit', titleKey: 'deal.edit.submit' }),
+    actions: formActions(deal, locale, { verb: VERBS.dealEdit, titleKey: 'deal.edit.submit' }),
   });
 }
 
@@ -209,7 +210,7 @@ export function registerForm(deal: DealRecord, locale: Locale, state: FormState 
     intro: t(locale, previous?.status === 'ActionRequired' ? 'deal.register.introAgain' : 'deal.register.intro'),
     ...fields,
     ...moneyInputs(locale, state, previous?.currency ?? deal.currency),
-    actions: formActions(deal, locale, { verb: 'deal.register', titleKey: 'deal.register.submit' }),
+    actions: formActions(deal, locale, { verb: VERBS.dealRegister, titleKey: 'deal.register.submit' }),
   });
 }
 
@@ -231,6 +232,6 @@ export function reviewForm(deal: DealRecord, locale: Locale, state: FormState = 
     registration,
     ...fieldsOf(locale, REVIEW_FIELDS, 'deal.review.field', state, {}),
     outcomes: ReviewOutcomeSchema.options.map((o) => ({ title: REGISTRATION_STATUS_LABEL[o][locale], value: o })),
-    actions: formActions(deal, locale, { verb: 'deal.review', titleKey: 'deal.review.submit' }),
+    actions: formActions(deal, locale, { verb: VERBS.dealReview, titleKey: 'deal.review.submit' }),
   });
 }

@@ -4,6 +4,7 @@ import { formatMoney, type Notice } from './dealCard';
 import { t, type Locale } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import template from './templates/dealList.json';
+import { VERBS } from './verbs';
 
 /** A compact page of deals; each row opens the deal card (verb `deal.open`), Next/Previous page with a cursor. */
 
@@ -39,8 +40,8 @@ export function dealListCard(locale: Locale, list: DealListPage): AdaptiveCard {
     data: list.rows ? { dealId: d.id, list: list.rows } : { dealId: d.id },
   }));
   const actions = [
-    ...(list.previous ? [{ title: t(locale, 'deals.previous'), verb: 'deals.page', data: list.previous, style: 'default' }] : []),
-    ...(list.next ? [{ title: t(locale, 'deals.next'), verb: 'deals.page', data: list.next, style: 'default' }] : []),
+    ...(list.previous ? [{ title: t(locale, 'deals.previous'), verb: VERBS.dealsPage, data: list.previous, style: 'default' }] : []),
+    ...(list.next ? [{ title: t(locale, 'deals.next'), verb: VERBS.dealsPage, data: list.next, style: 'default' }] : []),
   ];
   return renderCard(template, {
     notice: list.notice?.text ?? '',

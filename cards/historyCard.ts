@@ -14,6 +14,7 @@ import { noteMeta } from './dealForms';
 import { t, type Locale, type MessageKey } from './i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import template from './templates/dealHistory.json';
+import { VERBS } from './verbs';
 
 /** The audit timeline (who did what, when) and the dated note history, newest first, within the card size budget. */
 
@@ -102,6 +103,6 @@ export function historyCard(deal: DealRecord, locale: Locale, events: readonly A
     notesTitle: t(locale, 'deal.history.notes'),
     notes: shownNotes,
     notesMore: notes.length > shownNotes.length ? t(locale, 'deal.history.more', { count: notes.length - shownNotes.length }) : '',
-    actions: [{ title: t(locale, 'deal.form.back'), verb: 'deal.refresh', data: { dealId: deal.id }, style: 'default' }],
+    actions: [{ title: t(locale, 'deal.form.back'), verb: VERBS.dealRefresh, data: { dealId: deal.id }, style: 'default' }],
   });
 }

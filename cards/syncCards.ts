@@ -3,6 +3,7 @@ import { t, type Locale, type MessageKey } from './i18n';
 import { messageCard } from './messageCard';
 import { renderCard, type AdaptiveCard } from './render';
 import template from './templates/pcUnmapped.json';
+import { VERBS } from './verbs';
 
 /**
  * Issue 13, what people see of the Partner Center sync: the line on a deal card, the admins' `sync status` card and
@@ -84,6 +85,6 @@ export function unmappedCard(
     chooseError: t(locale, 'sync.unmapped.chooseError'),
     firstChoice: choices[0]?.value ?? '',
     choices,
-    actions: choices.length ? [{ title: t(locale, 'sync.unmapped.map'), verb: 'pc.mapLocation', data: { referralId: referral.id, pcLocationId: referral.targetId } }] : [],
+    actions: choices.length ? [{ title: t(locale, 'sync.unmapped.map'), verb: VERBS.pcMapLocation, data: { referralId: referral.id, pcLocationId: referral.targetId } }] : [],
   });
 }

@@ -7,6 +7,7 @@ import { guard, parseInput, TeamMemberSchema, type CommandName, type DealRecord,
 import { registerButton } from '../dealView';
 import { contextOf, currentCard, DealActionData, notFoundCard, runDealCommand, type RunHooks } from './dealCommand';
 import type { CardAction, CardActionHandler } from '../handlerTypes';
+import { VERBS } from '../../cards/verbs';
 
 /**
  * Working an accepted deal by forms (R19 edit, R9 team, R20 lost, R23 register and review) and its history.
@@ -187,24 +188,24 @@ const history: CardActionHandler = async (action) => {
   return historyCard(found.deal, action.turn.locale, events, notes, action.turn.timeZone);
 };
 
-registerButton('lose', { verb: 'deal.lose.form', group: 'secondary', title: (l) => t(l, 'deal.action.lose') });
-registerButton('edit', { verb: 'deal.edit.form', group: 'secondary', title: (l) => t(l, 'deal.action.edit') });
-registerButton('setTeam', { verb: 'deal.team.form', group: 'secondary', title: (l) => t(l, 'deal.action.team') });
-registerButton('register', { verb: 'deal.register.form', style: 'positive', title: (l) => t(l, 'deal.action.register') });
-registerButton('reviewRegistration', { verb: 'deal.review.form', title: (l) => t(l, 'deal.action.review') });
+registerButton('lose', { verb: VERBS.dealLoseForm, group: 'secondary', title: (l) => t(l, 'deal.action.lose') });
+registerButton('edit', { verb: VERBS.dealEditForm, group: 'secondary', title: (l) => t(l, 'deal.action.edit') });
+registerButton('setTeam', { verb: VERBS.dealTeamForm, group: 'secondary', title: (l) => t(l, 'deal.action.team') });
+registerButton('register', { verb: VERBS.dealRegisterForm, style: 'positive', title: (l) => t(l, 'deal.action.register') });
+registerButton('reviewRegistration', { verb: VERBS.dealReviewForm, title: (l) => t(l, 'deal.action.review') });
 
 export const dealWorkVerbs: Record<string, CardActionHandler> = {
-  'deal.lose.form': openLose,
-  'deal.lose': lose,
-  'deal.edit.form': openEdit,
-  'deal.edit': edit,
-  'deal.team.form': openTeam,
-  'deal.team.add': addMember,
-  'deal.team.addContact': addContact,
-  'deal.team.remove': removeMembers,
-  'deal.register.form': openRegister,
-  'deal.register': register,
-  'deal.review.form': openReview,
-  'deal.review': review,
-  'deal.history': history,
+  [VERBS.dealLoseForm]: openLose,
+  [VERBS.dealLose]: lose,
+  [VERBS.dealEditForm]: openEdit,
+  [VERBS.dealEdit]: edit,
+  [VERBS.dealTeamForm]: openTeam,
+  [VERBS.dealTeamAdd]: addMember,
+  [VERBS.dealTeamAddContact]: addContact,
+  [VERBS.dealTeamRemove]: removeMembers,
+  [VERBS.dealRegisterForm]: openRegister,
+  [VERBS.dealRegister]: register,
+  [VERBS.dealReviewForm]: openReview,
+  [VERBS.dealReview]: review,
+  [VERBS.dealHistory]: history,
 };

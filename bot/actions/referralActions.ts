@@ -7,6 +7,7 @@ import { CLOSE_REASON_LABEL, CloseReasonSchema, guard, type Command, type Comman
 import { registerButton } from '../dealView';
 import { clickedCopy, contextOf, currentCard, DealActionData, notFoundCard } from './dealCommand';
 import type { CardAction, CardActionHandler } from '../handlerTypes';
+import { VERBS } from '../../cards/verbs';
 
 /**
  * R15/R16: Accept and Decline on a referral card. The button opens an inline form on the same card; its submit runs
@@ -157,12 +158,12 @@ export const submitDecline: CardActionHandler = (action) => {
   );
 };
 
-registerButton('accept', { verb: 'referral.accept', style: 'positive', title: (l) => t(l, 'referral.action.accept') });
-registerButton('decline', { verb: 'referral.decline', style: 'destructive', title: (l) => t(l, 'referral.action.decline') });
+registerButton('accept', { verb: VERBS.referralAccept, style: 'positive', title: (l) => t(l, 'referral.action.accept') });
+registerButton('decline', { verb: VERBS.referralDecline, style: 'destructive', title: (l) => t(l, 'referral.action.decline') });
 
 export const referralVerbs = {
-  'referral.accept': openAccept,
-  'referral.acceptSubmit': submitAccept,
-  'referral.decline': openDecline,
-  'referral.declineSubmit': submitDecline,
+  [VERBS.referralAccept]: openAccept,
+  [VERBS.referralAcceptSubmit]: submitAccept,
+  [VERBS.referralDecline]: openDecline,
+  [VERBS.referralDeclineSubmit]: submitDecline,
 };

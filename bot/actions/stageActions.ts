@@ -5,6 +5,7 @@ import { registerForm } from '../../cards/dealForms';
 import { registerButton } from '../dealView';
 import { contextOf, currentCard, DealActionData, notFoundCard, runDealCommand } from './dealCommand';
 import type { CardActionHandler } from '../handlerTypes';
+import { VERBS } from '../../cards/verbs';
 
 /** R20/R21 buttons: complete the next mandatory stage, set an optional co-sell stage, mark Won. */
 
@@ -53,7 +54,7 @@ export const refresh: CardActionHandler = async (action) => {
 };
 
 registerButton('win', {
-  verb: 'deal.win',
+  verb: VERBS.dealWin,
   style: 'positive',
   title: (l) => t(l, 'deal.action.win'),
   // Won closes the deal for good: say so before, not after (issue 14), and whether registration follows.
@@ -67,8 +68,8 @@ registerButton('win', {
 });
 
 export const stageVerbs = {
-  'deal.completeStage': completeStage,
-  'deal.setStage': setStage,
-  'deal.win': win,
-  'deal.refresh': refresh,
+  [VERBS.dealCompleteStage]: completeStage,
+  [VERBS.dealSetStage]: setStage,
+  [VERBS.dealWin]: win,
+  [VERBS.dealRefresh]: refresh,
 };

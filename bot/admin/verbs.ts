@@ -6,6 +6,7 @@ import { recordAdminTenant } from '../admission';
 import type { CardAction, CardActionHandler } from '../handlerTypes';
 import { parseAddLocationForm, RemoveLocationFormSchema, RenameLocationFormSchema, SetRoleFormSchema } from './args';
 import { changeRole, failureMessage, notAdminMessage, panelCard, resolveLocations } from './core';
+import { VERBS } from '../../cards/verbs';
 
 /**
  * The admin card's buttons (Action.Execute). Card data is untrusted (R4): every verb re-checks that the clicker is
@@ -90,14 +91,14 @@ const decline: CardActionHandler = async ({ turn, services }) => {
 };
 
 /** Card verbs a person without a role may use (the gate in bot/admin/gate.ts lets only these through). */
-export const OPEN_VERBS: ReadonlySet<string> = new Set(['admin.bootstrap.claim', 'admin.bootstrap.decline']);
+export const OPEN_VERBS: ReadonlySet<string> = new Set<string>([VERBS.adminBootstrapClaim, VERBS.adminBootstrapDecline]);
 
 export const adminVerbs: Record<string, CardActionHandler> = {
-  'admin.show': adminOnly(show),
-  'admin.addLocation': adminOnly(addLocation),
-  'admin.renameLocation': adminOnly(renameLocation),
-  'admin.removeLocation': adminOnly(removeLocation),
-  'admin.setRole': adminOnly(setRole),
-  'admin.bootstrap.claim': claim,
-  'admin.bootstrap.decline': decline,
+  [VERBS.adminShow]: adminOnly(show),
+  [VERBS.adminAddLocation]: adminOnly(addLocation),
+  [VERBS.adminRenameLocation]: adminOnly(renameLocation),
+  [VERBS.adminRemoveLocation]: adminOnly(removeLocation),
+  [VERBS.adminSetRole]: adminOnly(setRole),
+  [VERBS.adminBootstrapClaim]: claim,
+  [VERBS.adminBootstrapDecline]: decline,
 };

@@ -5,13 +5,14 @@ import type { AdaptiveCard } from '../../cards/render';
 import type { WizardButton, WizardStepView } from '../../cards/wizardCard';
 import type { BotServices } from '../botServices';
 import type { Turn } from '../turn';
+import { VERBS } from '../../cards/verbs';
 
 /** The new-deal wizard's steps, in order (SPEC R6–R11). */
 export const STEP_IDS = ['customer', 'contact', 'details', 'team', 'solution', 'review'] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 /** The one card verb of the wizard; what the button does is `nav`. */
-export const WIZARD_VERB = 'newDeal';
+export const WIZARD_VERB = VERBS.newDeal;
 
 export const NAVS = ['next', 'back', 'cancel', 'search', 'newCustomer', 'searchCustomer', 'addMember', 'addContact'] as const;
 export type Nav = (typeof NAVS)[number];

@@ -19,9 +19,12 @@ export interface StoredConversation extends ConversationData {
 export class ConversationStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async remember(id: string, data: ConversationData): Promise<void> {
+  /** Saves a conversation; true when the bot did not know it before (someone just became reachable). */
+  async remember(id: string, data: ConversationData): Promise<boolean> {
     const row = { ...data, reference: data.reference as Prisma.InputJsonValue };
+    const known = await this.prisma.conversationRef.findUnique({ where: { id }, select: { id: true } });
     await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...row }, update: row });
+    return !known;
   }
 
   async get(id: string): Promise<StoredConversation | null> {

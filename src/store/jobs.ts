@@ -100,6 +100,15 @@ export class JobStore {
     await this.prisma.job.updateMany({ where: { id: job.id, lockedUntil: job.lockedUntil }, data: { status: 'failed', lockedUntil: null, lastError: error } });
   }
 
+  /** Pending jobs of these kinds that wait for a retry run now (what they waited for may be there now). */
+  async expedite(kinds: readonly string[], now = new Date()): Promise<number> {
+    const { count } = await this.prisma.job.updateMany({
+      where: { kind: { in: [...kinds] }, status: 'pending', runAfter: { gt: now }, lockedUntil: null },
+      data: { runAfter: now },
+    });
+    return count;
+  }
+
   async counts(kinds?: readonly string[]): Promise<JobCounts> {
     const where = kinds ? { kind: { in: [...kinds] } } : {};
     const [pending, failed, oldest] = await Promise.all([

@@ -172,6 +172,8 @@ const FLOWS = {
       // Installing the app in the playground's personal chat: the welcome card, rendered by the playground.
       await page.getByText(f.welcome).first().waitFor();
       await page.getByRole('button', { name: f.welcomeButton, exact: true }).first().waitFor();
+      // The admin just became reachable: the demo's waiting referral cards arrive now, before the wizard starts.
+      await app.settle();
       await shot('1-welcome');
 
       // Typed into the message box, as a user would.

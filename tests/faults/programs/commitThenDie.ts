@@ -8,11 +8,13 @@ import { openDatabase } from '../../../src/store/database';
 interface Plan {
   receive: (Omit<IncomingReferral, 'deal'> & { deal: IncomingReferral['deal'] & { createdAt: string } })[];
   execute: { dealId: string; command: Command; actor: Actor }[];
+  /** The Partner Center sync is configured: changes write their pc.push jobs too. */
+  partnerCenter?: boolean;
 }
 
 async function main(url: string, plan: Plan): Promise<void> {
   const db = await openDatabase({ url });
-  const commands = createDealCommands(db, DEFAULT_DOMAIN_CONFIG);
+  const commands = createDealCommands(db, DEFAULT_DOMAIN_CONFIG, undefined, plan.partnerCenter ?? false);
   for (const r of plan.receive) {
     const result = await commands.receive({ ...r, deal: { ...r.deal, createdAt: new Date(r.deal.createdAt) } });
     if (!result.ok) throw new Error(`receive refused: ${result.refusal.code}`);
