@@ -63,7 +63,9 @@ export class ReferralRouter {
         this.services.logger.warn({ err, conversationId, status: connectorStatus(err) }, 'could not reach an admin in personal chat');
       }
     }
-    if (!delivered.length) this.services.logger.error({ locationId }, 'no conversation could be reached for this location');
+    // Nobody to tell yet (no linked chat, no admin has talked to the bot): the job waits and the card goes out as soon
+    // as someone is reachable (bot/listeners.ts reachable) — an operator needs to know, it is not a failure.
+    if (!delivered.length) this.services.logger.warn({ locationId }, 'no conversation could be reached for this location yet; the card waits');
     return { via: 'admins', delivered, brokenRoute };
   }
 
