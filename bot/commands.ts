@@ -33,6 +33,7 @@ export const COMMANDS = [
   { id: 'removeRole', en: 'remove role', ja: '役割を削除', args: true, admin: true },
   { id: 'pcLocation', en: 'pc location', ja: 'PC場所', args: true, admin: true },
   { id: 'syncStatus', en: 'sync status', ja: '同期状況', admin: true },
+  { id: 'pcWebhook', en: 'partner center webhook', ja: 'PCウェブフック', admin: true },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMANDS)[number]['id'];

@@ -86,7 +86,25 @@ export const syncStatus: TextHandler = async (turn, _args, services) => {
   await reply(turn, await statusCard(services, turn.locale, turn.timeZone));
 };
 
-export const partnerCenterTextHandlers = { pcLocation, syncStatus } as const;
+/** `partner center webhook` / `PCウェブフック` (global admins): Partner Center's referral events come here. */
+export const pcWebhook: TextHandler = async (turn, _args, services) => {
+  const { locale } = turn;
+  const denied = locationChangeRefusal(turn.actor);
+  if (denied) return void (await say(turn, denied.message[locale], [], 'attention'));
+  const pc = services.partnerCenter;
+  if (!pc) return void (await say(turn, t(locale, 'sync.status.off'), [], 'attention'));
+  if (!services.config.PUBLIC_BASE_URL) return void (await say(turn, t(locale, 'sync.webhook.noBaseUrl'), [], 'attention'));
+  const url = `${services.config.PUBLIC_BASE_URL}/api/partner-center/events`;
+  try {
+    const registered = await pc.webhooks.register(url);
+    await say(turn, t(locale, 'sync.webhook.done', { url: registered.WebhookUrl }), registered.WebhookEvents, 'good');
+  } catch (err) {
+    services.logger.warn({ err }, 'Partner Center webhook registration failed');
+    await say(turn, t(locale, 'sync.webhook.failed', { status: (err as { status?: number | null }).status ?? '—' }), [], 'attention');
+  }
+};
+
+export const partnerCenterTextHandlers = { pcLocation, syncStatus, pcWebhook } as const;
 
 // -- card verbs ----------------------------------------------------------------------------------------------------
 

@@ -159,6 +159,7 @@ export const configSchema = z
     PARTNER_CENTER_POLL_SECONDS: withDefault(integer(10, 86_400), '300'),
     PARTNER_CENTER_CERT_HOSTS: withDefault(commaList, '3psostorageacct.blob.core.windows.net'),
     PARTNER_CENTER_WEBHOOK_CA_FILE: optionalText,
+    PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: withDefault(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), 'https://api.partnercenter.microsoft.com/webhooks/v1/registration'),
     PARTNER_CENTER_REFERRAL_LINK: withDefault(z.string().trim().regex(/^https:\/\/[^\s]*\{id\}/, 'must be an https URL containing {id}'), DEFAULT_PARTNER_CENTER_LINK),
   })
   .superRefine((c, ctx) => {
@@ -278,6 +279,7 @@ const VARIABLES: readonly ConfigVariable[] = [
   { name: 'PARTNER_CENTER_POLL_SECONDS', default: '300', description: 'How often the sync asks Partner Center for every referral changed since the last poll (catches missed webhooks).' },
   { name: 'PARTNER_CENTER_CERT_HOSTS', default: '3psostorageacct.blob.core.windows.net', description: 'Comma list of hosts a webhook signing certificate may be downloaded from.' },
   { name: 'PARTNER_CENTER_WEBHOOK_CA_FILE', default: undefined, description: 'PEM of the root certificates webhook signatures must chain to, instead of the system roots (sandboxes, tests).' },
+  { name: 'PARTNER_CENTER_WEBHOOK_REGISTRATION_URL', default: 'https://api.partnercenter.microsoft.com/webhooks/v1/registration', description: 'Where `partner center webhook` / `PCウェブフック` registers this service (PUBLIC_BASE_URL + /api/partner-center/events) for referral events.' },
   { name: 'PARTNER_CENTER_REFERRAL_LINK', default: DEFAULT_PARTNER_CENTER_LINK, description: 'Link a card shows to open the referral in Partner Center; `{id}` is the referral id.' },
 ];
 

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       PARTNER_CENTER_API_URL: 'https://api.partner.microsoft.com/v1.0/engagements/referrals',
       PARTNER_CENTER_POLL_SECONDS: 300,
       PARTNER_CENTER_CERT_HOSTS: ['3psostorageacct.blob.core.windows.net'],
+      PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: 'https://api.partnercenter.microsoft.com/webhooks/v1/registration',
       PARTNER_CENTER_REFERRAL_LINK: 'https://partner.microsoft.com/dashboard/v2/referrals/{id}',
     });
     expect(isLocalMode(c)).toBe(true);

@@ -112,6 +112,8 @@ export interface Sandbox {
   origin: string;
   /** The bearer token the API accepts. */
   token: string;
+  /** Partner Center's webhook registration endpoint, on the sandbox (PARTNER_CENTER_WEBHOOK_REGISTRATION_URL). */
+  webhookRegistrationUrl: string;
   /** PEM of the generated test root CA (trust it for the webhook chain: PARTNER_CENTER_WEBHOOK_CA_FILE). */
   caPem: string;
   /** `127.0.0.1:<port>` — the host the certificate URL uses (PARTNER_CENTER_CERT_HOSTS). */
@@ -141,6 +143,8 @@ export interface Sandbox {
 }
 
 export const REFERRALS_PATH = '/v1.0/engagements/referrals';
+/** Partner Center's webhook registration (`/webhooks/v1/registration`), on the sandbox's own origin. */
+export const WEBHOOK_REGISTRATION_PATH = '/webhooks/v1/registration';
 const CERT_PATH = '/cert/pcnotifications-dispatch.cer';
 const MAX_BODY = 1024 * 1024;
 const DAY = 86_400_000;
@@ -241,9 +245,27 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
     }
   }
 
+  let webhookEvents: string[] = [];
+  /** GET shows the registration (404 without one); POST creates it, PUT replaces it: {WebhookUrl, WebhookEvents}. */
+  async function registration(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { code: 'Unauthorized', message: 'The bearer token is missing or invalid.' });
+    if (req.method === 'GET') {
+      return webhookUrl ? send(res, 200, { WebhookUrl: webhookUrl, WebhookEvents: webhookEvents }) : send(res, 404, { code: 'NotFound', message: 'no registration' });
+    }
+    if (req.method !== 'POST' && req.method !== 'PUT') return send(res, 405, { code: 'MethodNotAllowed', message: `${req.method} is not supported here` });
+    const body = (await readBody(req).catch(() => null)) as { WebhookUrl?: unknown; WebhookEvents?: unknown } | null;
+    if (!body || typeof body.WebhookUrl !== 'string' || !Array.isArray(body.WebhookEvents)) return send(res, 400, { code: 'BadRequest', message: 'WebhookUrl and WebhookEvents are required' });
+    if (req.method === 'POST' && webhookUrl) return send(res, 409, { code: 'Conflict', message: 'a registration exists; use PUT' });
+    webhookUrl = body.WebhookUrl;
+    webhookEvents = body.WebhookEvents.map(String);
+    opts.log?.(`webhook registration -> ${webhookUrl}`);
+    return send(res, 200, { WebhookUrl: webhookUrl, WebhookEvents: webhookEvents });
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const u = new URL(req.url ?? '/', origin);
     if (u.pathname.startsWith('/sandbox/')) return admin(req, res, u);
+    if (u.pathname === WEBHOOK_REGISTRATION_PATH) return registration(req, res);
     if (u.pathname !== REFERRALS_PATH && !u.pathname.startsWith(`${REFERRALS_PATH}/`)) return send(res, 404, { code: 'NotFound', message: 'no such resource' });
 
     let body: unknown;
@@ -600,6 +622,7 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
     url,
     origin,
     token,
+    webhookRegistrationUrl: `${origin}${WEBHOOK_REGISTRATION_PATH}`,
     caPem: ca.certPem,
     certHost,
     certUrl,

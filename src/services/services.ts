@@ -29,7 +29,8 @@ import { referralSendersOf } from '../referralSenders';
 import type { Resolve } from './callbackTarget';
 import { JOB } from './followUps';
 import { Outbox } from './outbox';
-import { partnerCenterTokenSource } from './partnerCenter/auth';
+import { PARTNER_CENTER_REST_SCOPE, partnerCenterTokenSource } from './partnerCenter/auth';
+import { createWebhookRegistrar, type WebhookRegistrar } from './partnerCenter/webhookRegistration';
 import { createPartnerCenterClient } from './partnerCenter/client';
 import { PartnerCenterSync } from './partnerCenter/sync';
 import { DEFAULT_PC_CERT_HOSTS, verifyWebhook, type WebhookVerification } from './partnerCenter/webhookSignature';
@@ -85,6 +86,8 @@ export interface PartnerCenterService {
   verify(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookVerification>;
   /** The link a card shows to open a referral in Partner Center. */
   linkOf(referralId: string): string;
+  /** Partner Center's webhook registration (an admin's command). */
+  webhooks: WebhookRegistrar;
 }
 
 /** Attempts of a push before it is shown as failed (with backoff from 5 s to 1 h: about two hours in all). */
@@ -107,6 +110,7 @@ function createPartnerCenter(config: Config, commands: DealCommands, jobStore: J
     store,
     verify: (rawBody, headers) => verifyWebhook({ rawBody, headers }, { certHosts, ...(caPem ? { caPem } : {}) }),
     linkOf: (id) => config.PARTNER_CENTER_REFERRAL_LINK.replace('{id}', encodeURIComponent(id)),
+    webhooks: createWebhookRegistrar({ url: config.PARTNER_CENTER_WEBHOOK_REGISTRATION_URL, token: partnerCenterTokenSource(config, { scope: PARTNER_CENTER_REST_SCOPE }) }),
   };
 }
 

@@ -57,6 +57,7 @@ describe('Partner Center sync through the sandbox', () => {
         PARTNER_CENTER_CERT_HOSTS: sb.certHost,
         PARTNER_CENTER_WEBHOOK_CA_FILE: caFile,
         PARTNER_CENTER_POLL_SECONDS: '86400',
+        PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: sb.webhookRegistrationUrl,
       },
     });
     seeded = await seedBasics(app.db.prisma);
@@ -67,6 +68,24 @@ describe('Partner Center sync through the sandbox', () => {
     sb.setWebhookUrl(`${app.url}/api/partner-center/events`);
     await settle();
   }, 60_000);
+
+  test('a global admin registers the webhook in Partner Center from chat; a Tokyo admin may not', async () => {
+    sb.setWebhookUrl(undefined);
+    // The public address is where Partner Center reaches the bot (here: the test server itself).
+    (app.config as { PUBLIC_BASE_URL?: string }).PUBLIC_BASE_URL = app.url;
+    const refused = await app.post(personalMessage('partner center webhook', { from: PEOPLE.tokyoAdmin }));
+    expect(refused.status).toBe(200);
+    const registration = () => fetch(sb.webhookRegistrationUrl, { headers: { authorization: `Bearer ${sb.token}` } });
+    expect((await registration()).status).toBe(404);
+    await app.post(personalMessage('PCウェブフック', { from: PEOPLE.admin, locale: 'ja-JP' }));
+    const calls = app.stub.calls.filter((c) => c.kind === 'reply' || c.kind === 'send');
+    expect(cardText(adaptiveCards(calls[calls.length - 1]!.activity)[0])).toContain('Partner Center から紹介のイベントが');
+    expect(await (await registration()).json()).toEqual({ WebhookUrl: `${app.url}/api/partner-center/events`, WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] });
+    // And it works: a referral created now arrives through the registered webhook.
+    const r = newReferral();
+    await settle();
+    expect(await dealOf(r.id)).toMatchObject({ status: 'New' });
+  });
   afterAll(async () => {
     await app?.close();
     await sb?.close();

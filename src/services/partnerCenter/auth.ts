@@ -26,6 +26,8 @@ export const PARTNER_CENTER_AUTH_VARIABLES = [
 export type PartnerCenterAuthConfig = Partial<Record<(typeof PARTNER_CENTER_AUTH_VARIABLES)[number], string | undefined>>;
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partner.microsoft.com/.default';
+/** The Partner Center REST API (webhook registration) is a resource of its own. */
+export const PARTNER_CENTER_REST_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 
 export interface AuthProblem {
@@ -115,7 +117,7 @@ export function readClientCertificate(pem: string): { thumbprintSha256: string; 
  */
 export function partnerCenterTokenSource(
   cfg: PartnerCenterAuthConfig,
-  deps: { createApp?: MsalAppFactory; readFile?: (path: string) => string } = {},
+  deps: { createApp?: MsalAppFactory; readFile?: (path: string) => string; scope?: string } = {},
 ): () => Promise<string> {
   const problems = partnerCenterAuthProblems(cfg);
   if (!isPartnerCenterAuthConfigured(cfg)) {
@@ -150,7 +152,7 @@ export function partnerCenterTokenSource(
   }
   const app = (deps.createApp ?? ((c) => new msal.ConfidentialClientApplication(c)))({ auth });
   return async () => {
-    const result = await app.acquireTokenByClientCredential({ scopes: [PARTNER_CENTER_SCOPE] });
+    const result = await app.acquireTokenByClientCredential({ scopes: [deps.scope ?? PARTNER_CENTER_SCOPE] });
     if (!result?.accessToken) throw new Error('Entra ID returned no access token for Partner Center');
     return result.accessToken;
   };
