@@ -1,4 +1,4 @@
-import { adaptiveCards, cardText, message, personalMessage, type TeamsUser } from '../helpers/teams';
+import { replyCards, adaptiveCards, cardText, message, personalMessage, type TeamsUser } from '../helpers/teams';
 import { inDays, referral } from '../helpers/fixtures';
 import { buttonsOf, press, startDealKit, type DealKit } from '../deals/dealTestKit';
 
@@ -21,7 +21,7 @@ describe('find what needs me', () => {
     const res = await kit.app.post(activity);
     expect(res.status).toBeLessThan(300);
     // The bot's reply to this message (a referral card that waited for this admin to become reachable is not it).
-    const cards = kit.app.stub.calls.slice(before).filter((c) => c.kind === 'reply' && c.activityId === activity.id).flatMap((c) => adaptiveCards(c.activity));
+    const cards = replyCards(kit.app.stub.calls.slice(before), activity);
     expect(cards.length).toBeGreaterThan(0);
     return cards[cards.length - 1];
   }
@@ -101,7 +101,7 @@ describe('find what needs me', () => {
     const before = kit.app.stub.calls.length;
     const submitted = message('', { from: kit.teams.tokyoUser, value: { command: 'inbox' } });
     await kit.app.post(submitted);
-    const after = kit.app.stub.calls.slice(before).filter((c) => c.kind === 'reply' && c.activityId === submitted.id).flatMap((c) => adaptiveCards(c.activity));
+    const after = replyCards(kit.app.stub.calls.slice(before), submitted);
     expect(cardText(after.at(-1))).toContain('Referrals waiting for an answer');
     void press;
   });

@@ -1,4 +1,4 @@
-import { personalMessage, adaptiveCards, cardText, type TeamsUser } from '../helpers/teams';
+import { replyCards, personalMessage, adaptiveCards, cardText, type TeamsUser } from '../helpers/teams';
 import { OSAKA, TOKYO, memberOf, referral } from '../helpers/fixtures';
 import { STAGE_PERCENT, type PersonActor, type Stage } from '../../src/domain';
 import { startDealKit, type DealKit } from './dealTestKit';
@@ -55,8 +55,7 @@ describe('deals, mine, deal and pipeline commands', () => {
     const res = await kit.app.post(activity);
     expect(res.status).toBeLessThan(300);
     // The bot's reply to this message: a referral card a job posts meanwhile (its retry found the chat) is not it.
-    const replies = kit.app.stub.calls.slice(before).filter((c) => c.kind === 'reply' && c.activityId === activity.id);
-    const cards = replies.map((c) => c.activity).flatMap(adaptiveCards);
+    const cards = replyCards(kit.app.stub.calls.slice(before), activity);
     expect(cards.length).toBeGreaterThan(0);
     return cards[cards.length - 1];
   }

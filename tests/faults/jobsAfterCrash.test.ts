@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,10 +9,10 @@ import { startConnectorStub, type ConnectorStub } from '../helpers/connectorStub
 import { inDays, referral, seedBasics } from '../helpers/fixtures';
 import { postJson, startServerProcess } from '../helpers/serverProcess';
 import { adaptiveCards, cardText, personalMessage, teamsUser } from '../helpers/teams';
+import { runCommitThenDie } from './programs/runChild';
 
 jest.setTimeout(300_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const ADMIN = teamsUser('Aiko Admin', 'aad-admin');
 
 /**
@@ -61,7 +60,7 @@ describe('kill -9 between a commit and its follow-up jobs (embedded database)', 
       receive: [{ ...referral({ referralId: 'crash-2' }), deal: { ...referral().deal, name: 'Arrived just before the crash', createdAt: new Date().toISOString() } }],
       execute: [{ dealId: posted.dealId, actor: admin, command: { type: 'accept', input: { name: 'Accepted before the crash', value: 1000, closeDate: inDays(30), notes: 'n' } } }],
     };
-    const child = await runChild([dataDir, JSON.stringify(plan)]);
+    const child = await runCommitThenDie([dataDir, JSON.stringify(plan)]);
     expect(child.signal).toBe('SIGKILL');
     expect(child.stdout).toContain('committed');
     stub.reset();
@@ -87,13 +86,3 @@ describe('kill -9 between a commit and its follow-up jobs (embedded database)', 
   });
 });
 
-function runChild(args: string[]): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', './tests/helpers/registerTs.js', 'tests/faults/programs/commitThenDie.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
-      (err, stdout, stderr) => resolve({ signal: (err as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout, stderr }),
-    );
-  });
-}

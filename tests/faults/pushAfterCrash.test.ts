@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,10 +9,10 @@ import { PartnerCenterStore } from '../../src/store/partnerCenter';
 import { personOf } from '../../src/store/people';
 import { TOKYO, inDays, seedBasics } from '../helpers/fixtures';
 import { startServerProcess } from '../helpers/serverProcess';
+import { runCommitThenDie } from './programs/runChild';
 
 jest.setTimeout(300_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const PC_TOKYO = 'pc-location-tokyo';
 const API_TOKEN = 'push-crash-api-token-0123456789ab';
 
@@ -89,7 +88,7 @@ describe('kill -9 between a commit and its Partner Center push (embedded databas
       partnerCenter: true,
       execute: [{ dealId, actor: user, command: { type: 'accept', input: { name: 'Accepted before the crash', value: 1000, closeDate: inDays(30), notes: 'n', team: [{ name: 'Yuki Tokyo', email: 'tokyouser@contoso.example', phone: '+81 3 1234 5678' }] } } }],
     };
-    const child = await runChild([dataDir, JSON.stringify(plan)]);
+    const child = await runCommitThenDie([dataDir, JSON.stringify(plan)]);
     expect(child.signal).toBe('SIGKILL');
     expect(child.stdout).toContain('committed');
     expect(patchesOf(r.id)).toHaveLength(0);
@@ -106,13 +105,3 @@ describe('kill -9 between a commit and its Partner Center push (embedded databas
   });
 });
 
-function runChild(args: string[]): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', './tests/helpers/registerTs.js', 'tests/faults/programs/commitThenDie.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
-      (err, stdout, stderr) => resolve({ signal: (err as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout, stderr }),
-    );
-  });
-}

@@ -220,3 +220,8 @@ export function installationUpdate(action: 'add' | 'remove' = 'add', o: CommonOp
   activity.action = action;
   return activity;
 }
+
+/** The cards the bot sent in reply to this activity (not what a job posted meanwhile), from the calls after `before`. */
+export function replyCards(calls: readonly { kind: string; activityId?: string; activity: { attachments?: { contentType: string; content: any }[] } }[], activity: { id?: string }): any[] {
+  return calls.filter((c) => c.kind === 'reply' && c.activityId === activity.id).flatMap((c) => adaptiveCards(c.activity));
+}
