@@ -91,6 +91,13 @@ export class DealCommands {
     return result;
   }
 
+  /** R14 for a page of Partner Center's poll: one transaction for all of them; an outcome per referral, in order. */
+  async receiveMany(referrals: readonly IncomingReferral[], opts: CommandOptions = {}): Promise<Result<{ deal: DealRecord; created: boolean }>[]> {
+    const results = referrals.length ? await this.repo.receiveMany(referrals, this.ctx(opts), { followUps: afterReceive }) : [];
+    if (results.some((r) => r.ok && r.value.created)) this.committed.jobs();
+    return results;
+  }
+
   /**
    * Issue 13: what Partner Center changed on a referral we have, decided by the state machine as the Partner Center
    * actor; `sync` records the new eTag and merge base (and any notice) in the same transaction. Nothing is pushed

@@ -139,3 +139,42 @@ export async function upsertCustomer(tx: Prisma.TransactionClient, c: CustomerDa
   if (same) return same.id;
   return (await tx.customer.create({ data })).id;
 }
+
+/**
+ * upsertCustomer for a page of referrals at once (issue 13's poll): the same rule — by DUNS, else exact name +
+ * country + city, else a new entry — in four statements whatever the page's size. Returns the ids in input order;
+ * the same company twice in a page is one entry.
+ */
+export async function upsertCustomers(tx: Prisma.TransactionClient, customers: readonly CustomerData[]): Promise<string[]> {
+  const keyOf = (c: CustomerData) => (c.duns ? `duns:${c.duns}` : JSON.stringify([c.name, c.country, customerColumns(c).city]));
+  const ids = new Map<string, string>();
+  const withDuns = [...new Map(customers.filter((c) => c.duns).map((c) => [c.duns!, c])).values()];
+  if (withDuns.length) {
+    // ON CONFLICT DO NOTHING: an existing entry with the DUNS is kept as it is, as upsert(update: {}) does.
+    await tx.customer.createMany({ data: withDuns.map((c) => ({ ...customerColumns(c), duns: c.duns! })), skipDuplicates: true });
+    const rows = await tx.customer.findMany({ where: { duns: { in: withDuns.map((c) => c.duns!) } }, select: { id: true, duns: true } });
+    for (const r of rows) ids.set(`duns:${r.duns}`, r.id);
+  }
+  const byPlace = [...new Map(customers.filter((c) => !c.duns).map((c) => [keyOf(c), c])).values()];
+  if (byPlace.length) {
+    const found = await tx.customer.findMany({
+      where: { OR: byPlace.map((c) => ({ name: c.name, country: c.country, city: customerColumns(c).city })) },
+      select: { id: true, name: true, country: true, city: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const r of found) {
+      const key = JSON.stringify([r.name, r.country, r.city]);
+      if (!ids.has(key)) ids.set(key, r.id);
+    }
+    const missing = byPlace.filter((c) => !ids.has(keyOf(c)));
+    if (missing.length) {
+      const created = await tx.customer.createManyAndReturn({ data: missing.map(customerColumns), select: { id: true, name: true, country: true, city: true } });
+      for (const r of created) ids.set(JSON.stringify([r.name, r.country, r.city]), r.id);
+    }
+  }
+  return customers.map((c) => {
+    const id = ids.get(keyOf(c));
+    if (!id) throw new Error('customer upsert lost an entry');
+    return id;
+  });
+}

@@ -203,6 +203,45 @@ describe('Partner Center sync through the sandbox', () => {
     sb.setWebhookUrl(`${app.url}/api/partner-center/events`);
   });
 
+  test('a poll of 150 new referrals (two pages, with ones we have) stores each once, each company once; a second poll adds nothing', async () => {
+    sb.setWebhookUrl(undefined);
+    const customersBefore = await app.db.prisma.customer.count();
+    const made = Array.from({ length: 150 }, (_, i) =>
+      newReferral({
+        name: `Poll batch ${i}`,
+        // Ten companies: five known by DUNS, five by name and city; each appears 15 times across the pages.
+        customerProfile: { name: `Batch Company ${i % 10}`, address: { city: 'Tokyo', country: 'JP' }, team: [], ...(i % 10 < 5 ? { ids: { Duns: `90000000${i % 10}` } } : {}) },
+        ...(i === 7 ? { target: [{ type: 'BusinessProfileLocation', id: 'pc-location-nagoya' }] } : {}),
+        ...(i === 8 ? { status: 'Active', substatus: 'Accepted' } : {}),
+      }),
+    );
+    const first = await app.app.services.partnerCenter!.sync.poll();
+    await app.settle(120_000); // 148 cards to post
+    expect(first.created).toBe(148); // one waits for its location to be mapped, one is not waiting for an answer
+    const deals = await app.db.prisma.deal.findMany({ where: { name: { startsWith: 'Poll batch ' } }, include: { notes: true, customer: true } });
+    expect(deals).toHaveLength(148);
+    expect(new Set(deals.map((d) => d.pcReferralId))).toEqual(new Set(made.filter((_, i) => i !== 7 && i !== 8).map((r) => r.id)));
+    for (const d of deals) {
+      expect(d).toMatchObject({ status: 'New', substatus: 'Received', locationId: TOKYO, pcState: 'synced' });
+      expect(d.notes.map((n) => n.text)).toEqual(['Looking to cut Azure spend.']);
+      expect(d.customer.name).toBe(`Batch Company ${Number(d.name.split(' ').pop()) % 10}`);
+    }
+    expect(await app.db.prisma.customer.count()).toBe(customersBefore + 10);
+    expect(await app.db.prisma.customer.count({ where: { duns: { startsWith: '90000000' } } })).toBe(5);
+    expect(await app.db.prisma.auditEvent.count({ where: { dealId: { in: deals.map((d) => d.id) } } })).toBe(148);
+    expect(await app.db.prisma.partnerCenterUnmapped.count({ where: { id: made[7]!.id } })).toBe(1);
+    // Every new referral's card reached the linked channel, once.
+    const posted = app.stub.calls.filter((c) => c.conversationId === CHANNEL && c.kind !== 'update' && adaptiveCards(c.activity).some((card) => /Poll batch \d+/.test(cardText(card))));
+    expect(posted).toHaveLength(148);
+
+    const second = await app.app.services.partnerCenter!.sync.poll();
+    await app.settle();
+    expect(second.created).toBe(0);
+    expect(await app.db.prisma.deal.count({ where: { name: { startsWith: 'Poll batch ' } } })).toBe(148);
+    expect(await app.db.prisma.customer.count()).toBe(customersBefore + 10);
+    sb.setWebhookUrl(`${app.url}/api/partner-center/events`);
+  }, 180_000);
+
   test('forged, unsigned and altered webhooks are refused with 401 and nothing is read', async () => {
     const body = Buffer.from(JSON.stringify({ EventName: 'referral-created', ResourceUri: `${sb.url}/does-not-exist`, ResourceName: 'Referral', AuditUri: null, ResourceChangeUtcDate: new Date().toISOString() }));
     const before = sb.requests.length;

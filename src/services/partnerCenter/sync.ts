@@ -6,6 +6,8 @@ import {
   type SyncBase,
   type SyncNotice,
   type SyncedFields,
+  type IncomingReferral,
+  type Result,
 } from '../../domain';
 import type { Logger } from '../../log';
 import type { JobSpec } from '../../store/jobs';
@@ -69,7 +71,17 @@ export class PartnerCenterSync {
   }
 
   private async receive(referral: PcReferral, theirs: SyncedFields, target: string | null, locationId: string | null): Promise<ApplyOutcome> {
-    // Only a referral waiting for an answer is new work for us; outgoing ones we did not make here are not ours to import.
+    const incoming = await this.incoming(referral, theirs, target, locationId);
+    if (typeof incoming === 'string') return incoming;
+    return this.outcomeOf(referral, (await this.commands.receiveMany([incoming]))[0]!);
+  }
+
+  /**
+   * A referral we do not have yet, as the intake takes it; or why it is not one: only a referral waiting for an answer
+   * is new work for us (outgoing ones we did not make here are not ours to import), and one for a Partner Center
+   * location no location here is mapped to waits for an admin.
+   */
+  private async incoming(referral: PcReferral, theirs: SyncedFields, target: string | null, locationId: string | null): Promise<IncomingReferral | 'ignored' | 'unmapped'> {
     const incoming = referral.direction ? referral.direction.toLowerCase() === 'incoming' : true;
     if (!incoming || referral.status !== 'New') return 'ignored';
     if (!target || !locationId) {
@@ -81,12 +93,38 @@ export class PartnerCenterSync {
       return 'unmapped';
     }
     const country = (await this.countryOf(locationId)) ?? this.options.defaultCountry ?? 'JP';
-    const result = await this.commands.receive(incomingOf(referral, locationId, { theirs }, this.domain, country));
+    return incomingOf(referral, locationId, { theirs }, this.domain, country);
+  }
+
+  private outcomeOf(referral: PcReferral, result: Result<{ created: boolean }>): ApplyOutcome {
     if (!result.ok) {
       this.logger.warn({ referralId: referral.id, refusal: result.refusal.code, fields: result.refusal.fieldErrors.map((e) => e.field) }, 'Partner Center referral refused by intake');
       return 'refused';
     }
     return result.value.created ? 'created' : 'unchanged';
+  }
+
+  /** A poll's page: the referrals we have are updated one by one; the new ones are received together, set-wise. */
+  private async applyPage(page: readonly PcReferral[], locations: Map<string, string>): Promise<ApplyOutcome[]> {
+    const known = await this.store.byReferralIds(page.map((r) => r.id));
+    const outcomes: ApplyOutcome[] = new Array(page.length);
+    const fresh: { i: number; referral: PcReferral; incoming: IncomingReferral }[] = [];
+    for (const [i, referral] of page.entries()) {
+      const linked = known.get(referral.id);
+      if (linked) {
+        outcomes[i] = await this.apply(referral, locations, linked);
+        continue;
+      }
+      const target = targetLocationOf(referral);
+      const locationId = target ? (locations.get(target) ?? null) : null;
+      const theirs = theirsOf(referral, (id) => (id === target ? locationId : null));
+      const incoming = await this.incoming(referral, theirs, target, locationId);
+      if (typeof incoming === 'string') outcomes[i] = incoming;
+      else fresh.push({ i, referral, incoming });
+    }
+    const results = await this.commands.receiveMany(fresh.map((f) => f.incoming));
+    fresh.forEach((f, n) => (outcomes[f.i] = this.outcomeOf(f.referral, results[n]!)));
+    return outcomes;
   }
 
   private readonly countries = new Map<string, string | null>();
@@ -150,10 +188,10 @@ export class PartnerCenterSync {
     try {
       const locations = await this.store.locationMap();
       for await (const page of this.client.list({ updatedSince: since ? new Date(since.getTime() - this.overlapMs) : undefined })) {
-        const known = await this.store.byReferralIds(page.map((r) => r.id));
-        for (const referral of page) {
+        const outcomes = await this.applyPage(page, locations);
+        for (const [i, referral] of page.entries()) {
           counts.seen++;
-          const outcome = await this.apply(referral, locations, known.get(referral.id) ?? null);
+          const outcome = outcomes[i];
           if (outcome === 'created') counts.created++;
           else if (outcome === 'updated' || outcome === 'refused') counts.updated++;
           const at = new Date(referral.updatedDateTime);

@@ -28,6 +28,7 @@ import { CustomerDirectory, upsertCustomer } from '../customers';
 import { writeJobs, type JobSpec } from '../jobs';
 import { isUniqueViolation } from '../prismaErrors';
 import { syncColumns } from './sync';
+import { receiveMany, referralColumns, type Received } from './intake';
 import { mutableColumns, newDealColumns, recordInclude, registrationColumns, toNoteEntry, toRecord, type RecordRow } from './mapping';
 
 /**
@@ -231,6 +232,11 @@ export class DealRepository {
    * R14: stores an incoming referral as New / Received, idempotent on (sender, sender's referral id): a repeat returns
    * the stored deal with `created: false` instead of a duplicate (and writes no follow-ups).
    */
+  /** R14 for a page of referrals (Partner Center's poll): see ./intake.ts. */
+  receiveMany(referrals: readonly IncomingReferral[], ctx: Context, opts: WriteOptions = {}): Promise<Result<Received>[]> {
+    return receiveMany(this.prisma, referrals, ctx, opts.followUps);
+  }
+
   async receive(referral: IncomingReferral, ctx: Context, opts: WriteOptions = {}): Promise<Result<{ deal: DealRecord; created: boolean }>> {
     const decided = receiveReferral(referral.deal, ctx);
     if (!decided.ok) return decided;
@@ -249,28 +255,7 @@ export class DealRepository {
         const customerId = await upsertCustomer(tx, referral.customer);
         const row = await tx.deal.create({
           data: {
-            ...newDealColumns(deal),
-            customerId,
-            contactName: referral.contact?.name ?? null,
-            contactPhone: referral.contact?.phone ?? null,
-            contactEmail: referral.contact?.email ?? null,
-            contactConsent: referral.consent.consentToShareInfoWithOthers,
-            consentToShareInfoWithOthers: referral.consent.consentToShareInfoWithOthers,
-            consentToContact: referral.consent.consentToContact,
-            senderType: referral.sender.type,
-            senderName: referral.sender.name,
-            senderEmail: referral.sender.email ?? null,
-            senderOrgId: referral.sender.organizationId ?? null,
-            senderOrgName: referral.sender.organizationName ?? null,
-            senderKey: referral.sender.key,
-            senderReferralId: referral.sender.referralId,
-            senderCallbackUrl: referral.sender.callbackUrl ?? null,
-            senderAccount: referral.sender.account,
-            inviteNotes: referral.inviteNotes ?? null,
-            ...(referral.partnerCenter ? { ...syncColumns({ link: referral.partnerCenter, state: 'synced' }) } : {}),
-            createdAt: referral.deal.createdAt,
-            receivedAt: ctx.now,
-            updatedAt: ctx.now,
+            ...referralColumns(referral, deal, customerId, ctx.now),
             ...(referral.notes ? { notes: { create: { text: referral.notes, authorName: referral.sender.name, createdAt: ctx.now } } } : {}),
           },
           include: recordInclude,
