@@ -117,7 +117,7 @@ function factsOf(deal: DealRecord, locale: Locale, zone: string) {
   fact('deal.fact.campaignId', deal.campaignId);
   if (deal.sender) fact('deal.fact.sender', [deal.sender.name, deal.sender.organizationName].filter(Boolean).join(LIST_SEPARATOR[locale]));
   facts.push(...referralFacts(deal, locale)); // R14: expires in N days, requirements, sender's message
-  const sync = syncLine(deal, locale); // issue 13: where the deal stands in Partner Center
+  const sync = syncLine(deal, locale, zone); // issue 13: where the deal stands in Partner Center
   if (sync) facts.push({ title: t(locale, 'sync.fact'), value: sync });
   if (deal.status === 'Closed') {
     fact('deal.fact.closed', [deal.closedByName, deal.closedAt ? formatDate(deal.closedAt, locale, zone) : null].filter(Boolean).join(locale === 'ja' ? '、' : ', '));

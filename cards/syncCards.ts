@@ -1,4 +1,4 @@
-import type { DealRecord, SyncNotice } from '../src/domain';
+import { formatDateTime, type DealRecord, type SyncNotice } from '../src/domain';
 import { t, type Locale, type MessageKey } from './i18n';
 import { messageCard } from './messageCard';
 import { renderCard, type AdaptiveCard } from './render';
@@ -14,7 +14,7 @@ const REASONS = ['stale', 'throttled', 'unavailable', 'notFound', 'rejected', 'r
 const reasonText = (locale: Locale, reason: string | undefined) =>
   t(locale, `sync.reason.${(REASONS as readonly string[]).includes(reason ?? '') ? reason : 'error'}` as MessageKey);
 
-function noticeText(notice: SyncNotice, locale: Locale): string {
+function noticeText(notice: SyncNotice, locale: Locale, zone: string): string {
   switch (notice.code) {
     case 'superseded':
       return t(locale, 'sync.state.superseded', { by: notice.by ?? '—' });
@@ -24,16 +24,19 @@ function noticeText(notice: SyncNotice, locale: Locale): string {
       return t(locale, 'sync.state.refused', { fields, reason: first ? t(locale, 'sync.reason.rejected') : '' });
     }
     default:
-      return t(locale, 'sync.state.retrying', { reason: reasonText(locale, notice.reason) });
+      // How long the deal has been waiting is the backlog a seller cares about (issue 13).
+      return notice.since
+        ? t(locale, 'sync.state.retryingSince', { since: formatDateTime(new Date(notice.since), locale, zone), reason: reasonText(locale, notice.reason) })
+        : t(locale, 'sync.state.retrying', { reason: reasonText(locale, notice.reason) });
   }
 }
 
-/** The deal card's "Partner Center" line, or null when the deal has nothing to do with Partner Center. */
-export function syncLine(deal: Pick<DealRecord, 'partnerCenter'>, locale: Locale): string | null {
+/** The deal card's "Partner Center" line (times in `zone`), or null when the deal has nothing to do with Partner Center. */
+export function syncLine(deal: Pick<DealRecord, 'partnerCenter'>, locale: Locale, zone = 'UTC'): string | null {
   const pc = deal.partnerCenter;
   if (!pc?.state) return null;
   if (pc.state === 'failed') return t(locale, 'sync.state.failed', { reason: reasonText(locale, pc.notice?.reason) });
-  if (pc.notice) return noticeText(pc.notice, locale);
+  if (pc.notice) return noticeText(pc.notice, locale, zone);
   return t(locale, pc.state === 'pending' ? 'sync.state.pending' : 'sync.state.synced');
 }
 

@@ -134,6 +134,8 @@ export interface Sandbox {
   failNext(n: number, status: 429 | 500, retryAfterSec?: number): void;
   /** API requests arriving in the next `ms` are held until that time has passed (then answered normally). */
   hang(ms: number): void;
+  /** Ends a hang now: requests from here on are answered at once. */
+  resume(): void;
   setWebhookUrl(url: string | undefined): void;
   /** The headers Partner Center would send with this body (signature, certificate URL, algorithm). */
   signWebhook(body: Buffer): Record<string, string>;
@@ -614,6 +616,10 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
     hangUntil = Math.max(hangUntil, Date.now() + ms);
   }
 
+  function resume() {
+    hangUntil = 0;
+  }
+
   function setWebhookUrl(next: string | undefined) {
     webhookUrl = next;
   }
@@ -633,6 +639,7 @@ export async function startPartnerCenterSandbox(opts: SandboxOptions = {}): Prom
     updateAsMicrosoft,
     failNext,
     hang,
+    resume,
     setWebhookUrl,
     signWebhook,
     webhooksIdle: async () => {

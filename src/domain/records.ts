@@ -81,6 +81,8 @@ export interface SyncNotice {
   /** superseded: whose change it was. */
   by?: string;
   at: string;
+  /** failed: when the deal first stopped reaching Partner Center (kept across retries), as ISO time. */
+  since?: string;
 }
 
 /** What a change writes about the deal's sync, in the change's transaction (undefined: left as it is). */

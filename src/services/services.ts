@@ -95,7 +95,7 @@ export const PUSH_ATTEMPTS = 10;
 
 function createPartnerCenter(config: Config, commands: DealCommands, jobStore: JobStore, jobs: JobWorker, domain: DomainConfig, logger: Logger, prisma: Database['prisma']): PartnerCenterService {
   const store = new PartnerCenterStore(prisma);
-  const client = createPartnerCenterClient({ baseUrl: config.PARTNER_CENTER_API_URL, token: partnerCenterTokenSource(config) });
+  const client = createPartnerCenterClient({ baseUrl: config.PARTNER_CENTER_API_URL, token: partnerCenterTokenSource(config), timeoutMs: config.PARTNER_CENTER_TIMEOUT_SECONDS * 1000 });
   const sync = new PartnerCenterSync(client, store, commands, domain, { enqueue: (specs) => jobStore.enqueue(specs), kick: () => jobs.kick() }, logger, {
     pollSeconds: config.PARTNER_CENTER_POLL_SECONDS,
   });

@@ -35,7 +35,8 @@ export interface JobCounts {
   oldestPendingAt: Date | null;
 }
 
-const rows = (specs: readonly JobSpec[]) =>
+/** The rows of these jobs as the table stores them. */
+export const jobRows = (specs: readonly JobSpec[]) =>
   specs.map((s) => ({
     kind: s.kind,
     dealId: s.dealId ?? null,
@@ -46,7 +47,7 @@ const rows = (specs: readonly JobSpec[]) =>
 
 /** Writes jobs inside the caller's transaction. */
 export async function writeJobs(tx: Prisma.TransactionClient, specs: readonly JobSpec[]): Promise<void> {
-  if (specs.length) await tx.job.createMany({ data: rows(specs) });
+  if (specs.length) await tx.job.createMany({ data: jobRows(specs) });
 }
 
 export class JobStore {
@@ -54,7 +55,7 @@ export class JobStore {
 
   /** Jobs that follow no deal change (a role change re-sends cards): written on their own. */
   async enqueue(specs: readonly JobSpec[]): Promise<void> {
-    if (specs.length) await this.prisma.job.createMany({ data: rows(specs) });
+    if (specs.length) await this.prisma.job.createMany({ data: jobRows(specs) });
   }
 
   /**
@@ -82,6 +83,23 @@ export class JobStore {
       WHERE j.id = picked.id
       RETURNING j.id, j.kind, j."dealId", j."orderKey", j.payload, j.attempts, j."createdAt", j."lockedUntil"`;
     return claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * How many jobs the worker is running or would run at `now`: leased, or due and first of their order key (a job
+   * waiting behind an earlier one of its key — a push behind a push that waits for its retry — is not due yet).
+   */
+  async busy(now = new Date()): Promise<number> {
+    const clock = new Date();
+    const [row] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM "Job" AS c
+      WHERE c.status = 'pending' AND (
+        c."lockedUntil" > ${clock}
+        OR (c."runAfter" <= ${now} AND NOT EXISTS (
+          SELECT 1 FROM "Job" AS o WHERE o."orderKey" = c."orderKey" AND o.id < c.id AND o.status = 'pending'
+        ))
+      )`;
+    return Number(row?.n ?? 0);
   }
 
   /** Done: the job is deleted (only by the holder of its lease). */

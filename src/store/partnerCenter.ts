@@ -85,9 +85,22 @@ export class PartnerCenterStore {
 
   /** How the deal's sync stands (no deal change: no version bump). Returns whether the state changed. */
   async setState(dealId: string, state: SyncState, notice?: SyncNotice | null): Promise<boolean> {
-    const before = await this.prisma.deal.findUnique({ where: { id: dealId }, select: { pcState: true } });
-    await this.prisma.deal.update({ where: { id: dealId }, data: syncColumns({ state, ...(notice !== undefined ? { notice } : {}) }) as Prisma.DealUpdateInput });
-    return before?.pcState !== state;
+    return (await this.setStateReturning(dealId, state, notice)).changed;
+  }
+
+  /**
+   * Sets the deal's sync state (and notice) in one statement, returning whether the state changed and the notice it
+   * replaced — so a repeated failure keeps the time the deal first stopped reaching Partner Center.
+   */
+  async setStateReturning(dealId: string, state: SyncState, notice?: SyncNotice | ((before: SyncNotice | null) => SyncNotice | null) | null): Promise<{ changed: boolean; before: SyncNotice | null }> {
+    return this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ pcState: string | null; pcNotice: SyncNotice | null }[]>`
+        SELECT "pcState", "pcNotice" FROM "Deal" WHERE id = ${dealId} FOR UPDATE`;
+      const before = row?.pcNotice ?? null;
+      const next = typeof notice === 'function' ? notice(before) : notice;
+      await tx.deal.update({ where: { id: dealId }, data: syncColumns({ state, ...(next !== undefined ? { notice: next } : {}) }) as Prisma.DealUpdateInput });
+      return { changed: row?.pcState !== state, before };
+    });
   }
 
   // -- locations ---------------------------------------------------------------------------------------------------

@@ -108,10 +108,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
         body: JSON.stringify(body),
       });
       const result = await toResult(res);
-      await settle(db, started.app);
+      await settle(started.app);
       return result;
     },
-    settle: (timeoutMs) => settle(db, started.app, timeoutMs),
+    settle: (timeoutMs) => settle(started.app, timeoutMs),
     async get(path) {
       return toResult(await fetch(`${url}${path}`));
     },
@@ -123,14 +123,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   };
 }
 
-/** Polls the job table until nothing is due or running (see TestApp.settle). */
-export async function settle(db: Database, app: App, timeoutMs = 15_000): Promise<void> {
+/** Polls the job table until nothing is due or running (see TestApp.settle and JobStore.busy). */
+export async function settle(app: App, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const now = new Date();
-    const busy = await db.prisma.job.count({
-      where: { status: 'pending', OR: [{ runAfter: { lte: now }, lockedUntil: null }, { lockedUntil: { gt: now } }, { runAfter: { lte: now }, lockedUntil: { lte: now } }] },
-    });
+    const busy = await app.services.jobStore.busy();
     if (busy === 0) return;
     if (Date.now() > deadline) throw new Error(`${busy} follow-up job(s) still due or running after ${timeoutMs} ms`);
     app.services.jobs.kick();

@@ -18,6 +18,10 @@ const PC_TOKYO = 'pc-location-tokyo';
 const CHANNEL = '19:dealsChannel0000@thread.tacv2';
 
 describe('Partner Center sync through the sandbox', () => {
+  /** Undone after the current test whatever its outcome (a hanging sandbox must not fail the tests after it). */
+  const undo: (() => void)[] = [];
+  const afterThis = (fn: () => void) => undo.push(fn);
+  afterEach(() => undo.splice(0).forEach((fn) => fn()));
   let sb: Sandbox;
   let app: TestApp;
   let seeded: Awaited<ReturnType<typeof seedBasics>>;
@@ -57,6 +61,7 @@ describe('Partner Center sync through the sandbox', () => {
         PARTNER_CENTER_CERT_HOSTS: sb.certHost,
         PARTNER_CENTER_WEBHOOK_CA_FILE: caFile,
         PARTNER_CENTER_POLL_SECONDS: '86400',
+        PARTNER_CENTER_TIMEOUT_SECONDS: '3',
         PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: sb.webhookRegistrationUrl,
       },
     });
@@ -157,7 +162,8 @@ describe('Partner Center sync through the sandbox', () => {
     // The first attempt failed: the deal says it is not yet in Partner Center, and why, in the reader's words.
     expect(await dealOf(r.id)).toMatchObject({ pcState: 'pending', pcNotice: { code: 'failed', reason: 'unavailable' } });
     const mine = await click('deal.refresh', { dealId: deal.id }, PEOPLE.tokyoUser, 'ja-JP');
-    expect(cardText(mine.body.value)).toContain('Partner Center に未反映です。再試行しています (Partner Center に接続できません)');
+    // How long it has been waiting (the backlog), in the reader's time: since the first failed attempt.
+    expect(cardText(mine.body.value)).toMatch(/Partner Center に未反映です \(\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2} から\)。再試行しています \(Partner Center に接続できません\)/);
     // Later (the worker's backoff), Partner Center is back: the change arrives once.
     for (let hours = 2; hours <= 8 && (await dealOf(r.id))!.pcState !== 'synced'; hours += 2) {
       await app.app.services.jobs.runOnce(new Date(Date.now() + hours * 3_600_000));
@@ -172,6 +178,47 @@ describe('Partner Center sync through the sandbox', () => {
     // One PATCH per change that went through: accept, the stage, Lost.
     expect(patches(r.id).filter((q) => q.status === 200)).toHaveLength(3);
   });
+
+  test('Partner Center hanging: clicks answer at once, the changes wait (the card says since when) and reach it once, in order', async () => {
+    const r = newReferral();
+    await settle();
+    const deal = (await dealOf(r.id))!;
+    sb.hang(10 * 60_000);
+    afterThis(() => sb.resume());
+    const pending = () => sb.requests.filter((q) => q.method === 'PATCH' && q.path.endsWith(`/${r.id}`) && q.status === 200);
+    const accepted = await app.postOnly(
+      cardAction('referral.acceptSubmit', { dealId: deal.id, version: deal.version, name: deal.name, value: '2000000', currency: 'JPY', closeDate: deal.closeDate.toISOString().slice(0, 10), notes: 'Accepted while Partner Center hung.', member0Name: 'Yuki Tokyo', member0Email: 'tokyouser@contoso.example', member0Phone: '+81 3 1234 5678' }, { from: PEOPLE.tokyoUser, chat: 'channel' }),
+    );
+    // The clicker has their answer while Partner Center has answered nothing.
+    expect(cardText(accepted.body.value)).toContain('Accepted');
+    expect(pending()).toEqual([]);
+    await app.settle(); // the first push times out (3 s) and waits for its retry
+    const afterAccept = (await dealOf(r.id))!;
+    expect(afterAccept).toMatchObject({ pcState: 'pending', pcNotice: { code: 'failed', reason: 'unavailable' } });
+    const staged = await app.postOnly(cardAction('deal.completeStage', { dealId: deal.id, version: afterAccept.version, stage: 'secureCustomerLoe' }, { from: PEOPLE.tokyoUser, chat: 'channel' }));
+    expect(cardText(staged.body.value)).toContain('Secure customer LOE');
+    await app.settle();
+    const card = cardText((await click('deal.refresh', { dealId: deal.id })).body.value);
+    // In the reader's own zone (this English test user's is Los Angeles).
+    // In the reader's own zone (this English test user's is Los Angeles).
+    expect(card).toMatch(/Not yet in Partner Center \(since [A-Z][a-z]{2} \d{1,2}, \d{4},? \d{1,2}:\d{2}\s?[AP]M PST\) — retrying \(Partner Center is unavailable\)/);
+    expect(pending()).toEqual([]);
+
+    sb.resume();
+    for (let hours = 1; hours <= 12 && (await dealOf(r.id))!.pcState !== 'synced'; hours += 1) {
+      await app.app.services.jobs.runOnce(new Date(Date.now() + hours * 3_600_000));
+    }
+    await settle();
+    const inPc = sb.referrals.get(r.id)!;
+    expect(inPc).toMatchObject({ status: 'Active', substatus: 'Accepted' });
+    const notes = inPc.details?.notes ?? '';
+    // Each change once, the accept before the stage.
+    expect(notes.split('Accepted while Partner Center hung.').length).toBe(2);
+    expect(notes.split('Secure customer LOE').length).toBe(2);
+    expect(notes.indexOf('Accepted while Partner Center hung.')).toBeLessThan(notes.indexOf('Secure customer LOE'));
+    expect((await dealOf(r.id))!).toMatchObject({ pcState: 'synced', pcNotice: null });
+    expect(cardText((await click('deal.refresh', { dealId: deal.id })).body.value)).toContain('Up to date');
+  }, 120_000);
 
   test('412: Partner Center changed the referral first — their change is applied, ours decided again and sent once', async () => {
     const r = newReferral();

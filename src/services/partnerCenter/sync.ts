@@ -284,8 +284,9 @@ export class PartnerCenterSync {
       if (err instanceof RetryAfter) throw err;
       const reason = reasonOf(err);
       const final = !(err instanceof PartnerCenterError && err.retryable) || job.attempts >= maxAttempts;
-      const notice: SyncNotice = { code: 'failed', reason, at: new Date().toISOString() };
-      const changed = await this.store.setState(dealId, final ? 'failed' : 'pending', notice);
+      const at = new Date().toISOString();
+      const notice = (before: SyncNotice | null): SyncNotice => ({ code: 'failed', reason, at, since: before?.code === 'failed' ? (before.since ?? before.at) : at });
+      const { changed } = await this.store.setStateReturning(dealId, final ? 'failed' : 'pending', notice);
       const linked = await this.store.byDealId(dealId);
       if (linked && (changed || job.attempts === 1)) await this.refreshIfShown(dealId, linked.deal.version);
       if (final) throw new GiveUp(`Partner Center push failed: ${reason}`);

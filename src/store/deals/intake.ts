@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import {
   fail,
@@ -14,7 +15,8 @@ import {
   type Result,
 } from '../../domain';
 import { upsertCustomers } from '../customers';
-import { writeJobs, type JobSpec } from '../jobs';
+import { bulkInsert } from '../bulkInsert';
+import { jobRows, type JobSpec } from '../jobs';
 import { newDealColumns, recordInclude, toRecord } from './mapping';
 import { syncColumns } from './sync';
 
@@ -64,12 +66,13 @@ const keyOf = (r: { senderKey: string | null; senderReferralId: string | null })
 async function storedOf(db: Prisma.TransactionClient | PrismaClient, referrals: readonly IncomingReferral[]): Promise<Map<string, DealRecord>> {
   const bySender = new Map<string, string[]>();
   for (const r of referrals) bySender.set(r.sender.key, [...(bySender.get(r.sender.key) ?? []), r.sender.referralId]);
-  const rows = bySender.size
-    ? await db.deal.findMany({
-        where: { OR: [...bySender].map(([senderKey, ids]) => ({ senderKey, senderReferralId: { in: ids } })) },
-        include: recordInclude,
-      })
-    : [];
+  if (!bySender.size) return new Map();
+  // Usually none is stored (a poll's page of new referrals): the full records are read only for those that are.
+  const ids = await db.deal.findMany({
+    where: { OR: [...bySender].map(([senderKey, ids]) => ({ senderKey, senderReferralId: { in: ids } })) },
+    select: { id: true },
+  });
+  const rows = ids.length ? await db.deal.findMany({ where: { id: { in: ids.map((r) => r.id) } }, include: recordInclude }) : [];
   return new Map(rows.map((row) => [keyOf(row), toRecord(row)]));
 }
 
@@ -110,24 +113,27 @@ export async function receiveMany(
       if (!writable.length) return;
       const customerIds = await upsertCustomers(tx, writable.map((f) => f.referral.customer));
       // ON CONFLICT DO NOTHING on (sender, referral id): a referral another instance stored meanwhile is not repeated.
-      const rows = await tx.deal.createManyAndReturn({
-        data: writable.map((f, n) => referralColumns(f.referral, f.deal, customerIds[n]!, ctx.now)),
-        skipDuplicates: true,
-        select: { id: true, senderKey: true, senderReferralId: true },
-      });
+      const rows = (await bulkInsert(
+        tx,
+        'Deal',
+        writable.map((f, n) => ({ id: randomUUID(), ...referralColumns(f.referral, f.deal, customerIds[n]!, ctx.now) })),
+        { skipConflicts: true, returning: ['id', 'senderKey', 'senderReferralId'] },
+      )) as { id: string; senderKey: string; senderReferralId: string }[];
       const idOf = new Map(rows.map((r) => [keyOf(r), r.id]));
       const mine = writable.flatMap((f) => {
         const id = idOf.get(keyOf({ senderKey: f.referral.sender.key, senderReferralId: f.referral.sender.referralId }));
         return id ? [{ ...f, id }] : [];
       });
-      const notes = mine.filter((f) => f.referral.notes);
-      if (notes.length) {
-        await tx.dealNote.createMany({ data: notes.map((f) => ({ dealId: f.id, text: f.referral.notes!, authorName: f.referral.sender.name, createdAt: ctx.now })) });
-      }
-      const events = mine.flatMap((f) =>
-        f.events.map((e) => ({ dealId: f.id, actorId: null, actorName: f.referral.sender.name, type: e.type, data: e.data as Prisma.InputJsonValue, createdAt: ctx.now })),
+      await bulkInsert(
+        tx,
+        'DealNote',
+        mine.filter((f) => f.referral.notes).map((f) => ({ id: randomUUID(), dealId: f.id, text: f.referral.notes, authorName: f.referral.sender.name, createdAt: ctx.now })),
       );
-      if (events.length) await tx.auditEvent.createMany({ data: events });
+      await bulkInsert(
+        tx,
+        'AuditEvent',
+        mine.flatMap((f) => f.events.map((e) => ({ dealId: f.id, actorId: null, actorName: f.referral.sender.name, type: e.type, data: e.data, createdAt: ctx.now }))),
+      );
       const records = new Map((await tx.deal.findMany({ where: { id: { in: mine.map((f) => f.id) } }, include: recordInclude })).map((row) => [row.id, toRecord(row)]));
       const jobs: JobSpec[] = [];
       for (const f of mine) {
@@ -135,7 +141,7 @@ export async function receiveMany(
         jobs.push(...followUps({ deal, events: f.events, effects: noEffects() }));
         results[f.i] = ok({ deal, created: true });
       }
-      await writeJobs(tx, jobs);
+      await bulkInsert(tx, 'Job', jobRows(jobs));
     });
     // Stored by another instance between our read and our insert: theirs is the one. Unknown location: refused.
     const lost = fresh.filter((f) => !results[f.i]);
