@@ -122,11 +122,15 @@ export const customerStep: StepDef = {
       check(CountrySchema, e.country ?? '', 'country', ctx.locale, errors);
       check(requiredText(200), e.query ?? '', 'query', ctx.locale, errors);
       if (Object.keys(errors).length) return { kind: 'stay', errors };
-      const found = await ctx.services.customers.search({ country: e.country ?? '', city: e.city, query: e.query ?? '' });
+      const { customers: found, total, more } = await ctx.services.customers.suggest({ country: e.country ?? '', city: e.city, query: e.query ?? '' });
       ctx.draft.customer.resultIds = found.map((c) => c.id);
       ctx.draft.customer.searched = true;
       if (!found.some((c) => c.id === e.customerId)) e.customerId = found.length === 1 ? (found[0]?.id ?? '') : '';
-      return { kind: 'stay', notice: found.length ? tr(ctx, 'wizard.customer.found', { count: found.length }) : undefined };
+      // Capped: say how many matched, so nobody takes the ten shown for all there are.
+      const notice = total > found.length
+        ? tr(ctx, 'wizard.customer.foundSome', { shown: found.length, total: more ? `${total}+` : total })
+        : found.length ? tr(ctx, 'wizard.customer.found', { count: found.length }) : undefined;
+      return { kind: 'stay', notice };
     }
     if (nav !== 'next') return { kind: 'stay' };
     if (ctx.draft.customer.mode === 'new') {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { t, type Locale, type MessageKey } from '../../cards/i18n';
 import type { Choice, WizardStepView } from '../../cards/wizardCard';
 import type { Config } from '../../src/config';
-import { fieldErrorsOf, type FieldError, type PersonActor, type Solution } from '../../src/domain';
+import { ISO_COUNTRIES, fieldErrorsOf, type FieldError, type PersonActor, type Solution } from '../../src/domain';
 import type { Services } from '../../src/services/services';
 import type { Entries, Errors, StepContext, StepId } from './wizardTypes';
 
@@ -34,23 +34,14 @@ export function fieldIdsOf(view: Pick<WizardStepView, 'sections'>): string[] {
 
 export const truthy = (v: string | undefined) => v === 'true';
 
-const REGION_EXCLUDED = /^(Q[M-Z]|X[A-Z]|AA|ZZ|EU|EZ|UN)$/;
 const countryCache = new Map<Locale, Choice[]>();
 
-/** ISO 3166 countries, named in the user's language, sorted by name. */
+/** The current ISO 3166-1 countries, named in the user's language, sorted by name. */
 export function countryChoices(locale: Locale): Choice[] {
   const cached = countryCache.get(locale);
   if (cached) return cached;
-  const en = new Intl.DisplayNames(['en'], { type: 'region' });
   const names = new Intl.DisplayNames([locale], { type: 'region' });
-  const out: Choice[] = [];
-  for (let a = 65; a <= 90; a++) {
-    for (let b = 65; b <= 90; b++) {
-      const code = String.fromCharCode(a, b);
-      if (REGION_EXCLUDED.test(code) || en.of(code) === code) continue;
-      out.push({ title: `${names.of(code) ?? code} (${code})`, value: code });
-    }
-  }
+  const out: Choice[] = [...ISO_COUNTRIES].map((code) => ({ title: `${names.of(code) ?? code} (${code})`, value: code }));
   out.sort((x, y) => x.title.localeCompare(y.title, locale));
   countryCache.set(locale, out);
   return out;

@@ -12,6 +12,8 @@ export * from './customer';
 export * from './deal';
 export * from './expiry';
 export * from './fields';
+export * from './countries';
+export * from './cities';
 export { isRegistrationEligible } from './guards';
 export * from './glossary';
 export * from './machine';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Customer, Prisma, PrismaClient } from '@prisma/client';
-import type { CustomerData, NewCustomer } from '../domain';
+import { cityVariants, type CustomerData, type NewCustomer } from '../domain';
 import type { Logger } from '../log';
 import { customerColumns } from './customerColumns';
 import { importCustomers, type ImportReport } from './customerImport';
@@ -41,23 +41,35 @@ export class CustomerDirectory {
    * case, full-/half-width and katakana/hiragana differences (searchKey), best matches first.
    */
   async search(q: CustomerQuery, limit = MAX_SUGGESTIONS): Promise<Customer[]> {
+    return (await this.suggest(q, limit)).customers;
+  }
+
+  /**
+   * The best `limit` matches, and how many matched (`total`, counted up to the candidates read; `more` when there
+   * were more than that): the wizard says "10 of 23 shown" instead of pretending 10 were all.
+   */
+  async suggest(q: CustomerQuery, limit = MAX_SUGGESTIONS): Promise<{ customers: Customer[]; total: number; more: boolean }> {
     const key = searchKey(q.query);
     const words = key.split(' ').filter((w) => w !== '');
-    if (words.length === 0) return [];
-    const city = q.city?.normalize('NFKC').trim();
+    if (words.length === 0) return { customers: [], total: 0, more: false };
+    // 横浜 also finds rows written Yokohama, and the other way round (src/domain/cities.ts).
+    const cities = cityVariants(q.city ?? '');
     const rows = await this.prisma.customer.findMany({
       where: {
         country: q.country.toUpperCase(),
-        ...(city ? { city: { contains: escapeLike(city), mode: 'insensitive' as const } } : {}),
+        ...(cities.length ? { OR: cities.map((c) => ({ city: { contains: escapeLike(c), mode: 'insensitive' as const } })) } : {}),
         AND: words.map((w) => ({ searchName: { contains: escapeLike(w) } })),
       },
-      take: CANDIDATES,
+      take: CANDIDATES + 1,
     });
-    return rows
+    const more = rows.length > CANDIDATES;
+    const customers = rows
+      .slice(0, CANDIDATES)
       .map((row) => ({ row, rank: matchRank(row.searchName, key) }))
       .sort((a, b) => a.rank - b.rank || a.row.searchName.length - b.row.searchName.length || a.row.name.localeCompare(b.row.name))
       .slice(0, limit)
       .map((x) => x.row);
+    return { customers, total: Math.min(rows.length, CANDIDATES), more };
   }
 
   get(id: string): Promise<Customer | null> {

@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/testDb';
 import { startTestApp } from '../helpers/testApp';
 import { ALICE, cardText } from '../helpers/teams';
 import { WizardDriver } from './wizardDriver';
+import { countryChoices } from '../../bot/dialogs/stepHelpers';
 import { withRole } from './wizardSetup';
 
 /** R6: the customer directory — search that ignores case, width and kana, ranked; CSV import; the demo directory. */
@@ -78,6 +79,35 @@ test('at most 10 suggestions, only in the country and city asked for', async () 
   const osaka = await directory.search({ country: 'JP', city: 'osaka', query: '株式会社' });
   expect(osaka.length).toBeGreaterThan(0);
   expect(osaka.every((c) => c.city === 'Osaka')).toBe(true);
+});
+
+test('a city typed in kanji finds rows written in romaji, and the other way round', async () => {
+  // The demo directory writes its cities in romaji ("Yokohama"); people type 横浜 or 横浜市.
+  const inYokohama = await names({ country: 'JP', city: 'yokohama', query: 'ハヤテ' });
+  expect(inYokohama).toContain('ハヤテ建設株式会社');
+  expect(inYokohama).not.toContain('株式会社ハヤテ建設'); // the one in Fukuoka
+  for (const city of ['横浜', '横浜市', 'Yokohama-shi', 'ＹＯＫＯＨＡＭＡ']) expect(await names({ country: 'JP', city, query: 'ハヤテ' })).toEqual(inYokohama);
+  expect(await names({ country: 'JP', city: '福岡', query: 'ハヤテ建設' })).toEqual(['株式会社ハヤテ建設']);
+  const osaka = await directory.search({ country: 'JP', city: '大阪', query: '株式会社' });
+  expect(osaka.length).toBeGreaterThan(0);
+  expect(osaka.every((c) => c.city === 'Osaka')).toBe(true);
+});
+
+test('capped suggestions say how many matched in all', async () => {
+  const all = await db.prisma.customer.count({ where: { country: 'US', searchName: { contains: 'inc' } } });
+  expect(all).toBeGreaterThan(10);
+  expect(await directory.suggest({ country: 'US', query: 'inc' })).toMatchObject({ total: all, more: false });
+  expect((await directory.suggest({ country: 'US', query: 'inc' })).customers).toHaveLength(10);
+});
+
+test('the country list holds each current ISO 3166-1 country once, named in the reader\'s language', () => {
+  for (const locale of ['en', 'ja'] as const) {
+    const choices = countryChoices(locale);
+    expect(choices).toHaveLength(249);
+    expect(new Set(choices.map((c) => c.title)).size).toBe(249);
+    for (const withdrawn of ['SU', 'YU', 'CS', 'DD', 'ZR', 'UK', 'FX', 'EU', 'XK', 'AN']) expect(choices.map((c) => c.value)).not.toContain(withdrawn);
+  }
+  expect(countryChoices('ja').find((c) => c.value === 'RS')?.title).toBe('セルビア (RS)');
 });
 
 test('% and _ are matched literally, not as wildcards', async () => {

@@ -61,6 +61,16 @@ test('customer step: Next before a pick stays, with the message on the same card
   expect(await db.prisma.deal.count()).toBe(0);
 });
 
+test('customer step: a search with more matches than shown says so; 横浜 finds the companies in Yokohama', async () => {
+  const c = new WizardDialogClient(app.services, ALICE, 'ja-JP');
+  await c.start();
+  const many = await c.click('search', { country: 'JP', city: '', query: '株式会社' });
+  expect(cardText(many)).toMatch(/一致する会社 \d+ 件のうち 10 件を表示しています。市区町村や社名を加えて絞り込むか/);
+  const yokohama = await c.click('search', { country: 'JP', city: '横浜', query: 'ハヤテ' });
+  expect(cardText(yokohama)).toContain('ハヤテ建設株式会社');
+  expect(cardText(yokohama)).not.toContain('Fukuoka');
+});
+
 test('contact step: bad email and phone are answered per field; Back returns to the customer with the pick kept', async () => {
   const c = new WizardDialogClient(app.services, ALICE);
   await toContact(c);
