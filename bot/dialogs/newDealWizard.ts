@@ -84,7 +84,8 @@ export class NewDealWizard {
       await dc.cancelAllDialogs();
     }
     Object.assign(w.session, { wizardId: randomUUID(), ownerName: turn.user.name, seq: 0, token: undefined, claimed: undefined });
-    await dc.beginDialog(NEW_DEAL_DIALOG, { index: 0, draft: this.firstDraft(turn) } satisfies LoopOptions);
+    const draft = this.firstDraft(turn, await this.services.queries.ownPhone(turn.actor));
+    await dc.beginDialog(NEW_DEAL_DIALOG, { index: 0, draft } satisfies LoopOptions);
     await this.save(w);
   }
 
@@ -162,15 +163,18 @@ export class NewDealWizard {
     return w.reply ?? staleCard(turn.locale);
   }
 
-  /** Pre-filled: the user as the first team member, the configured currency, the country from the Teams client. */
-  private firstDraft(turn: Turn) {
+  /**
+   * Pre-filled: the user as the first team member (with the phone they gave last time), the configured currency, the
+   * country from the Teams client.
+   */
+  private firstDraft(turn: Turn, phone: string | null) {
     const draft = emptyDraft();
     const { user, context } = turn;
     const client = context.activity.entities?.find((e) => e.type === 'clientInfo') as { country?: string } | undefined;
     const country = CountrySchema.safeParse(client?.country ?? (turn.locale === 'ja' ? 'JP' : ''));
     draft.entries.customer = { country: country.success ? country.data : '' };
     draft.entries.details = { currency: this.services.config.DEFAULT_CURRENCY };
-    draft.entries.team = { 'team.0.name': user.name, 'team.0.email': user.email ?? '', 'team.0.phone': '' };
+    draft.entries.team = { 'team.0.name': user.name, 'team.0.email': user.email ?? '', 'team.0.phone': phone ?? '' };
     if (user.email) draft.knownUsers[user.email.toLowerCase()] = user.id;
     return draft;
   }

@@ -92,6 +92,7 @@ test('the whole walk stores exactly what was entered, once, at Create', async ()
   expect(inputsOf(c.card).currency).toBe('JPY');
   await c.click('next', GOOD.details({ name: 'Dialog-level assessment' }));
   expect(inputsOf(c.card)['team.0.name']).toBe(BOB.name);
+  expect(inputsOf(c.card)['team.0.phone']).toBe(''); // Bob has never given his phone
   await c.click('next', GOOD.team);
   await c.click('next', GOOD.assessment);
   expect(header(c.card)).toBe('6');
@@ -105,6 +106,14 @@ test('the whole walk stores exactly what was entered, once, at Create', async ()
   const again = await c.click('next', { consent: 'true' }, { on: c.card });
   expect(cardText(again)).toContain('This step is already done');
   expect(await db.prisma.deal.count({ where: { name: 'Dialog-level assessment' } })).toBe(1);
+});
+
+test('the next wizard remembers the phone the user gave for themself', async () => {
+  const c = new WizardDialogClient(app.services, BOB);
+  await toContact(c);
+  await c.click('next', GOOD.contact);
+  await c.click('next', GOOD.details());
+  expect(inputsOf(c.card)['team.0.phone']).toBe('+81 3 1234 5678'); // from the deal Bob created above
 });
 
 test('a second click of the same card is stale; another person cannot click someone else\'s wizard', async () => {
