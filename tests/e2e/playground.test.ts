@@ -7,6 +7,7 @@ import { PLAYGROUND_USER, startAgentsPlayground, type RunningPlayground } from '
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 import { startLocaleRelay, type LocaleRelay } from '../../scripts/localeRelay';
+import { forbiddenTermsIn } from '../../src/domain';
 
 /**
  * The real thing in a browser: the bot (real app, in-memory database, demo data) behind the Microsoft 365 Agents
@@ -20,6 +21,11 @@ const haveChromium = fs.existsSync(CHROMIUM);
 const CLOSE_DATE = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
 if (!haveChromium) {
   console.warn(`tests/e2e/playground.test.ts skipped: ${CHROMIUM} not found (install it: apt-get install -y chromium)`);
+}
+
+/** What a card must never show: unbound or broken template output. */
+export function leftoversIn(text: string): string[] {
+  return [/\bundefined\b/, /\$\{/, /\[object /, /\bNaN\b/, /<>/, /\bnull\b/].filter((re) => re.test(text)).map(String);
 }
 
 function freePort(): Promise<number> {
@@ -47,7 +53,7 @@ const FLOWS = {
     query: 'Wingtip',
     customer: 'Wingtip Toys',
     search: 'Search',
-    found: /matching compan(y|ies) found/,
+    found: /matching compan(y|ies) (found|shown)/,
     next: 'Next',
     done: (step: string) => `✔ ${step}: `,
     titles: { customer: 'Customer', contact: 'Customer contact', details: 'Deal details', team: 'Team', solution: 'Solution' },
@@ -79,7 +85,7 @@ const FLOWS = {
     query: 'ﾊﾔﾃ',
     customer: 'ハヤテ建設株式会社',
     search: '検索',
-    found: /一致する会社が \d+ 件見つかりました/,
+    found: /一致する会社(が \d+ 件見つかりました| \d+ 件のうち \d+ 件を表示しています)/,
     next: '次へ',
     done: (step: string) => `✔ ${step}: `,
     titles: { customer: '顧客', contact: '顧客の連絡先', details: '取引の詳細', team: 'チーム', solution: 'ソリューション' },
@@ -267,6 +273,13 @@ const FLOWS = {
       expect(deal).toMatchObject({ type: 'solutionAssessment', stage: 'accepted', substatus: 'Accepted', currency: d.currency, assessmentLocation: d.where });
       expect(deal.customer.name).toBe(f.customer);
       expect(deal.closeDate.toISOString().slice(0, 10)).toBe(CLOSE_DATE);
+
+      // Every card the user saw in this walk (welcome, referral cards, wizard, deal card): no template leftovers,
+      // no unformatted numbers, and only the glossary's words (issue 14).
+      for (const shown of await cards.allInnerTexts()) {
+        expect(leftoversIn(shown)).toEqual([]);
+        expect(forbiddenTermsIn(shown, lang)).toEqual([]);
+      }
       }
     },
     60_000,
