@@ -44,6 +44,8 @@ export const DealListState = z.object({
   mine: z.boolean().default(false),
   cursor: z.string().max(100).optional(),
   back: z.array(z.string().max(100)).max(2000).default([]),
+  /** The message holding the deal card this list opened last (personal chat): the next Open replaces it. */
+  viewer: z.string().max(200).optional(),
 });
 export type DealListState = z.infer<typeof DealListState>;
 
@@ -162,7 +164,7 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
   const parsed = await parseDealFilters(state.args, locale, services);
   if (!parsed.ok) return messageCard(t(locale, 'deals.title'), [parsed.error, t(locale, 'deals.usage')], 'attention');
   const page = await services.queries.list(actor, { ...parsed.filter, mine: state.mine || undefined }, { limit: PAGE_SIZE, cursor: state.cursor });
-  const here = { args: state.args, mine: state.mine };
+  const here = { args: state.args, mine: state.mine, viewer: state.viewer };
   return dealListCard(locale, {
     title: t(locale, state.mine ? 'deals.titleMine' : 'deals.title'),
     filters: parsed.words.join(LIST_SEPARATOR[locale]),
@@ -174,8 +176,11 @@ export async function dealListPage(turn: Pick<Turn, 'actor' | 'locale'>, service
   });
 }
 
-/** Sends the deal card as a new message and records the copy, so later changes update it (R18/R24). */
-export async function showDeal(turn: Turn, services: BotServices, deal: DealRecord): Promise<void> {
+/**
+ * Sends the deal card as a new message — or, with `replace`, puts it into that earlier message of the bot — and
+ * records the copy, so later changes update it (R18/R24). Returns the message id (undefined when Teams gave none).
+ */
+export async function showDeal(turn: Turn, services: BotServices, deal: DealRecord, opts: { replace?: string } = {}): Promise<string | undefined> {
   const activity = turn.context.activity;
   const deciders = await services.publisher.deciders(deal);
   const ctx = { now: new Date(), today: turn.today, timeZone: turn.timeZone, config: services.domain };
@@ -184,8 +189,20 @@ export async function showDeal(turn: Turn, services: BotServices, deal: DealReco
     (activity.conversation?.conversationType ?? 'personal') === 'personal'
       ? personalDealCard(deal, turn.actor, turn.locale, ctx, undefined, deciders, services.partnerCenter?.linkOf)
       : sharedDealCard(deal, turn.locale, deciders, services.partnerCenter?.linkOf);
-  const sent = await turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
-  if (sent?.id && activity.conversation?.id) await services.publisher.track(deal, activity.conversation.id, sent.id);
+  let id: string | undefined;
+  if (opts.replace) {
+    try {
+      await turn.context.updateActivity({ type: 'message', id: opts.replace, attachments: [cardAttachment(card)] });
+      id = opts.replace;
+    } catch (err) {
+      // Deleted, or too old to edit: a new message instead.
+      services.logger.debug({ err, activityId: opts.replace }, 'could not reuse the opened deal card; sending a new one');
+    }
+  }
+  id ??= (await turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card))))?.id;
+  // Tracking a reused message moves it to this deal: the deal shown before no longer refreshes it.
+  if (id && activity.conversation?.id) await services.publisher.track(deal, activity.conversation.id, id);
+  return id;
 }
 
 const reply = (turn: Turn, card: AdaptiveCard) => turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
@@ -206,11 +223,11 @@ const deal: TextHandler = async (turn, args, services) => {
   // A number or id names one deal: no guessing by name when it is not there (or not visible).
   if (/^\d{1,9}$|^[0-9a-f-]{36}$/i.test(wanted)) {
     const direct = await services.queries.get(wanted, actor);
-    if (direct.ok) return showDeal(turn, services, direct.value);
+    if (direct.ok) return void (await showDeal(turn, services, direct.value));
     return void (await reply(turn, messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.find.none', { query: wanted })], 'attention')));
   }
   const matches = await services.queries.list(actor, { q: wanted }, { limit: PAGE_SIZE });
-  if (matches.items.length === 1) return showDeal(turn, services, matches.items[0] as DealRecord);
+  if (matches.items.length === 1) return void (await showDeal(turn, services, matches.items[0] as DealRecord));
   if (matches.items.length === 0) {
     return void (await reply(turn, messageCard(t(locale, 'deal.notFound.title'), [t(locale, 'deal.find.none', { query: wanted })], 'attention')));
   }
@@ -242,15 +259,21 @@ export const dealTextHandlers = { deals, mine, deal, pipeline } satisfies Record
 
 const openDeal = z.object({ dealId: z.string().min(1).max(64), list: DealListState.optional() });
 
-/** A row of the list: the deal card arrives as a new message; the list stays as it was. */
+/**
+ * A row of the list: the deal card arrives below the list, which stays as it was. In a personal chat the list keeps
+ * one deal card: opening another deal replaces the one it opened before instead of adding a copy each time (issue
+ * 14). In shared chats a card once shown may be read by others, so each Open posts its own.
+ */
 const open: CardActionHandler = async (action: CardAction) => {
   const parsed = openDeal.safeParse(action.data);
   if (!parsed.success) return notFoundCard(action);
   const found = await action.services.queries.get(parsed.data.dealId, action.turn.actor);
   if (!found.ok) return notFoundCard(action);
-  if (!parsed.data.list) return currentCard(action, found.value);
-  await showDeal(action.turn, action.services, found.value);
-  return dealListPage(action.turn, action.services, parsed.data.list);
+  const list = parsed.data.list;
+  if (!list) return currentCard(action, found.value);
+  const personal = (action.turn.context.activity.conversation?.conversationType ?? 'personal') === 'personal';
+  const viewer = await showDeal(action.turn, action.services, found.value, { replace: personal ? list.viewer : undefined });
+  return dealListPage(action.turn, action.services, { ...list, viewer: personal ? viewer : undefined });
 };
 
 const page: CardActionHandler = async (action) => {

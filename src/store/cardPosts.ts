@@ -16,13 +16,16 @@ export interface CardCopy {
 export class CardPostStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Records a copy (posted proactively or as a reply) showing `version`; a known copy keeps its row. */
+  /**
+   * Records a copy (posted proactively or as a reply) showing `version`; a known copy keeps its row — moved to this
+   * deal when the message now shows another one (a list's one deal card, issue 14).
+   */
   async track(dealId: string, conversationId: string, activityId: string, version: number): Promise<void> {
     if (!activityId) return;
     await this.prisma.cardPost.upsert({
       where: { conversationId_activityId: { conversationId, activityId } },
       create: { dealId, conversationId, activityId, shownVersion: version },
-      update: { shownVersion: version },
+      update: { dealId, shownVersion: version },
     });
   }
 

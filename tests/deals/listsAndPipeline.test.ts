@@ -160,7 +160,7 @@ describe('deals, mine, deal and pipeline commands', () => {
     expect(cardText(byName)).toContain('Deal Hana Osaka 7');
   });
 
-  test('a row of the list sends the deal card as a new message and keeps the list', async () => {
+  test('a row of the list sends the deal card and keeps the list; the next row opened replaces that card', async () => {
     const list = await say('deals type:cosell', kit.teams.tokyoUser2);
     const row = list.body.find((e: any) => e.selectAction?.verb === 'deal.open');
     const before = kit.app.stub.sent().length;
@@ -169,6 +169,20 @@ describe('deals, mine, deal and pipeline commands', () => {
     const sent = kit.app.stub.sent().slice(before).flatMap(adaptiveCards);
     expect(sent).toHaveLength(1);
     expect(cardText(sent[0])).toContain(row.items[0].columns[0].items[0].text.replace(/^#\d+ /, ''));
+
+    // Another row of the same list: the deal card it opened shows the other deal now — no second copy (issue 14).
+    const opened = kit.app.stub.calls.slice(before).find((c) => c.kind === 'send' || c.kind === 'reply')!;
+    const other = answer.body.filter((e: any) => e.selectAction?.verb === 'deal.open')[1];
+    const callsBefore = kit.app.stub.calls.length;
+    const again = await kit.click('deal.open', other.selectAction.data, kit.teams.tokyoUser2);
+    expect(rowsOf(again)).toEqual(rowsOf(list));
+    const calls = kit.app.stub.calls.slice(callsBefore).filter((c) => c.conversationId === opened.conversationId);
+    expect(calls.filter((c) => c.kind === 'send' || c.kind === 'reply')).toEqual([]);
+    const replaced = calls.filter((c) => c.kind === 'update' && c.activityId === opened.id);
+    expect(replaced).toHaveLength(1);
+    expect(cardText(adaptiveCards(replaced[0]!.activity)[0])).toContain(other.items[0].columns[0].items[0].text.replace(/^#\d+ /, ''));
+    // The message now follows the other deal: later changes to the first deal no longer touch it.
+    expect(await kit.app.db.prisma.cardPost.findMany({ where: { activityId: opened.id }, select: { dealId: true } })).toEqual([{ dealId: other.selectAction.data.dealId }]);
   });
 
   test('pipeline: count, total and weighted value per stage and currency equal a hand computation', async () => {
