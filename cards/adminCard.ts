@@ -1,4 +1,4 @@
-import { LIST_SEPARATOR, formatDate } from '../src/domain';
+import { LIST_SEPARATOR, OFFERED_TIME_ZONES, defaultZoneFor, formatDate } from '../src/domain';
 import type { Notice } from './dealCard';
 import { t, type Locale, type MessageKey } from './i18n';
 import { messageCard } from './messageCard';
@@ -22,6 +22,7 @@ export interface LocationView {
   id: string;
   name: string;
   country: string | null;
+  timeZone?: string | null;
   deals: number;
   people: number;
 }
@@ -58,6 +59,7 @@ function locationLine(l: LocationView, locale: Locale): string {
   return t(locale, 'admin.locations.line', {
     id: l.id,
     country: l.country ?? t(locale, 'admin.locations.noCountry'),
+    zone: l.timeZone ?? t(locale, 'admin.locations.defaultZone', { zone: defaultZoneFor(l.country) }),
     deals: l.deals,
     people: l.people,
   });
@@ -105,10 +107,13 @@ export function adminPanelCard(input: AdminPanelInput, locale: Locale): Adaptive
       locationName: t(locale, 'admin.form.locationName'),
       country: t(locale, 'admin.form.country'),
       add: t(locale, 'admin.form.add'),
-      renameLocation: t(locale, 'admin.form.renameLocation'),
       location: t(locale, 'admin.form.location'),
       newName: t(locale, 'admin.form.newName'),
       rename: t(locale, 'admin.form.rename'),
+      changeLocation: t(locale, 'admin.form.changeLocation'),
+      timeZone: t(locale, 'admin.form.timeZone'),
+      setZone: t(locale, 'admin.form.setZone'),
+      zoneHint: t(locale, 'admin.form.zoneHint'),
       removeLocation: t(locale, 'admin.form.removeLocation'),
       remove: t(locale, 'admin.form.remove'),
       reload: t(locale, 'admin.form.reload'),
@@ -127,6 +132,7 @@ export function adminPanelCard(input: AdminPanelInput, locale: Locale): Adaptive
     canGrantGlobal: viewerIsGlobal,
     canEditLocations: viewerIsGlobal,
     personChoices,
+    zoneChoices: OFFERED_TIME_ZONES.map((z) => ({ title: z, value: z })),
     locationChoices: (viewerIsGlobal ? locations : grantable).slice(0, CHOICE_LIMIT).map((l) => ({ title: `${l.name} (${l.id})`, value: l.id })),
   };
   return renderCard(panelTemplate, data);

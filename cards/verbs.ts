@@ -31,6 +31,7 @@ export const VERBS = {
   adminAddLocation: 'admin.addLocation',
   adminRenameLocation: 'admin.renameLocation',
   adminRemoveLocation: 'admin.removeLocation',
+  adminSetLocationZone: 'admin.setLocationZone',
   adminSetRole: 'admin.setRole',
   adminBootstrapClaim: 'admin.bootstrap.claim',
   adminBootstrapDecline: 'admin.bootstrap.decline',

@@ -174,6 +174,9 @@ export const RenameLocationFormSchema = z.object({
 
 export const RemoveLocationFormSchema = z.object({ removeLocationId: z.string().trim().min(1) });
 
+/** The location form's time zone button: the same location choice as Rename. */
+export const LocationZoneFormSchema = z.object({ renameLocationId: z.string().trim().min(1).max(64), zoneTimeZone: z.string().trim().min(1).max(64) });
+
 /** The add-location form, with the same checks and messages as the typed command. */
 export function parseAddLocationForm(data: unknown): Parsed<LocationInput> {
   const form = AddLocationFormSchema.safeParse(data);

@@ -4,7 +4,8 @@ import { t } from '../../cards/i18n';
 import { messageCard } from '../../cards/messageCard';
 import { recordAdminTenant } from '../admission';
 import type { CardAction, CardActionHandler } from '../handlerTypes';
-import { parseAddLocationForm, RemoveLocationFormSchema, RenameLocationFormSchema, SetRoleFormSchema } from './args';
+import { LocationZoneFormSchema, parseAddLocationForm, RemoveLocationFormSchema, RenameLocationFormSchema, SetRoleFormSchema } from './args';
+import { isTimeZone } from '../../src/domain';
 import { changeRole, failureMessage, notAdminMessage, panelCard, resolveLocations } from './core';
 import { VERBS } from '../../cards/verbs';
 
@@ -44,6 +45,16 @@ const renameLocation: CardActionHandler = async (action) => {
   const result = await services.admin.renameLocation(turn.actor, form.data.renameLocationId, name);
   if (!result.ok) return panelWith(action, attention(await failureMessage(turn, services, result.failure)));
   return panelWith(action, { kind: 'good', text: t(turn.locale, 'admin.done.locationRenamed', result.value) });
+};
+
+/** Issue 14: a location's time zone, from a list (any IANA zone is refused unless it is one). */
+const setLocationZone: CardActionHandler = async (action) => {
+  const { turn, services } = action;
+  const form = LocationZoneFormSchema.safeParse(action.data);
+  if (!form.success || !isTimeZone(form.data.zoneTimeZone)) return panelWith(action, attention(t(turn.locale, 'admin.error.badTimeZone')));
+  const result = await services.admin.setLocationZone(turn.actor, form.data.renameLocationId, form.data.zoneTimeZone);
+  if (!result.ok) return panelWith(action, attention(await failureMessage(turn, services, result.failure)));
+  return panelWith(action, { kind: 'good', text: t(turn.locale, 'admin.done.locationZoneSet', { id: result.value.id, after: result.value.after }) });
 };
 
 const removeLocation: CardActionHandler = async (action) => {
@@ -98,6 +109,7 @@ export const adminVerbs: Record<string, CardActionHandler> = {
   [VERBS.adminAddLocation]: adminOnly(addLocation),
   [VERBS.adminRenameLocation]: adminOnly(renameLocation),
   [VERBS.adminRemoveLocation]: adminOnly(removeLocation),
+  [VERBS.adminSetLocationZone]: adminOnly(setLocationZone),
   [VERBS.adminSetRole]: adminOnly(setRole),
   [VERBS.adminBootstrapClaim]: claim,
   [VERBS.adminBootstrapDecline]: decline,

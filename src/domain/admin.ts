@@ -27,10 +27,20 @@ export const LocationInputSchema = z.object({
 });
 export type LocationInput = z.infer<typeof LocationInputSchema>;
 
+/** The zones the admin card offers for a location (any IANA zone can be set in LOCATIONS_FILE). */
+export const OFFERED_TIME_ZONES = [
+  'Asia/Tokyo', 'Asia/Seoul', 'Asia/Shanghai', 'Asia/Taipei', 'Asia/Hong_Kong', 'Asia/Singapore', 'Asia/Bangkok', 'Asia/Jakarta',
+  'Asia/Kolkata', 'Asia/Dubai', 'Australia/Sydney', 'Australia/Perth', 'Pacific/Auckland', 'Europe/London', 'Europe/Paris',
+  'Europe/Berlin', 'Europe/Madrid', 'Europe/Stockholm', 'America/New_York', 'America/Chicago', 'America/Denver',
+  'America/Los_Angeles', 'America/Toronto', 'America/Sao_Paulo', 'America/Mexico_City', 'UTC',
+] as const;
+
 export interface LocationSummary {
   id: string;
   name: string;
   country: string | null;
+  /** The location's IANA zone as set (LOCATIONS_FILE or the admin card), or null: Asia/Tokyo for JP, UTC otherwise. */
+  timeZone: string | null;
   deals: number;
   people: number;
 }
@@ -52,7 +62,7 @@ export const adminOk = <T>(value: T): AdminResult<T> => ({ ok: true, value });
 export const adminFailed = <T = never>(failure: AdminFailure): AdminResult<T> => ({ ok: false, failure });
 export const adminRefused = <T = never>(refusal: AdminRefusal): AdminResult<T> => adminFailed<T>({ kind: 'refused', refusal });
 
-export type AdminEventType = 'LocationAdded' | 'LocationRenamed' | 'LocationRemoved' | 'RoleChanged' | 'AdminBootstrapped' | 'PartnerCenterLocationMapped';
+export type AdminEventType = 'LocationAdded' | 'LocationRenamed' | 'LocationZoneSet' | 'LocationRemoved' | 'RoleChanged' | 'AdminBootstrapped' | 'PartnerCenterLocationMapped';
 
 /** Audit rows share the deal events' table and writer; the deal machine's event union does not list these. */
 export function adminEvent(type: AdminEventType, data: Record<string, unknown>): DomainEvent {

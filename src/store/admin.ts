@@ -41,7 +41,7 @@ export class AdminStore {
       orderBy: { name: 'asc' },
       include: { _count: { select: { deals: true, scopes: true } } },
     });
-    return rows.map((r) => ({ id: r.id, name: r.name, country: r.country, deals: r._count.deals, people: r._count.scopes }));
+    return rows.map((r) => ({ id: r.id, name: r.name, country: r.country, timeZone: r.timeZone, deals: r._count.deals, people: r._count.scopes }));
   }
 
   /** A location by its id (any case) or its exact name. */
@@ -61,9 +61,9 @@ export class AdminStore {
     return this.prisma.$transaction(async (tx) => {
       const clash = await tx.location.findFirst({ where: { id: { equals: input.id, mode: 'insensitive' } } });
       if (clash) return adminRefused<LocationSummary>(refuseAdmin('LOCATION_EXISTS', { location: clash.id }));
-      const row = await tx.location.create({ data: { id: input.id, name: input.name, country: input.country ?? null } });
-      await appendEvents(tx, null, actor, [adminEvent('LocationAdded', { locationId: row.id, name: row.name, country: row.country })], new Date());
-      return adminOk({ id: row.id, name: row.name, country: row.country, deals: 0, people: 0 });
+      const row = await tx.location.create({ data: { id: input.id, name: input.name, country: input.country ?? null, timeZone: input.timeZone ?? null } });
+      await appendEvents(tx, null, actor, [adminEvent('LocationAdded', { locationId: row.id, name: row.name, country: row.country, timeZone: row.timeZone })], new Date());
+      return adminOk({ id: row.id, name: row.name, country: row.country, timeZone: row.timeZone, deals: 0, people: 0 });
     });
   }
 
@@ -77,6 +77,24 @@ export class AdminStore {
       const row = await tx.location.update({ where: { id: found.id }, data: { name } });
       await appendEvents(tx, null, actor, [adminEvent('LocationRenamed', { locationId: row.id, before: found.name, after: name })], new Date());
       return adminOk({ id: row.id, before: found.name, after: name });
+    });
+  }
+
+  /**
+   * Issue 14: the zone a location's shared cards, reminders and day counts use (its Teams channel has no one reader).
+   * Checked here too: an admin card's data is untrusted.
+   */
+  async setLocationZone(actor: Actor, idOrName: string, rawZone: unknown): Promise<AdminResult<{ id: string; name: string; before: string | null; after: string }>> {
+    const denied = locationChangeRefusal(actor);
+    if (denied) return adminRefused(denied);
+    const zone = LocationInputSchema.shape.timeZone.unwrap().parse(rawZone);
+    const found = await this.findLocation(idOrName);
+    if (!found) return adminFailed({ kind: 'unknownLocation', id: idOrName });
+    return this.prisma.$transaction(async (tx) => {
+      const before = (await tx.location.findUniqueOrThrow({ where: { id: found.id }, select: { timeZone: true } })).timeZone;
+      await tx.location.update({ where: { id: found.id }, data: { timeZone: zone } });
+      await appendEvents(tx, null, actor, [adminEvent('LocationZoneSet', { locationId: found.id, before, after: zone })], new Date());
+      return adminOk({ id: found.id, name: found.name, before, after: zone });
     });
   }
 

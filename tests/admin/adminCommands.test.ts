@@ -38,10 +38,10 @@ describe('admin commands through /api/messages', () => {
       const enList = await say(app, 'locations', { from: AIKO });
       expect(enList.text).toContain(en['admin.locations.title']);
       expect(enList.text).toContain('Contoso Japan – Tokyo');
-      expect(enList.text).toContain(`${TOKYO} · JP · deals: 1`);
+      expect(enList.text).toContain(`${TOKYO} · JP · Asia/Tokyo (default) · deals: 1`);
       const jaList = await say(app, '場所', { from: AIKO, locale: 'ja-JP' });
       expect(jaList.text).toContain(ja['admin.locations.title']);
-      expect(jaList.text).toContain(`${OSAKA}・JP・取引: 0`);
+      expect(jaList.text).toContain(`${OSAKA}・JP・Asia/Tokyo (既定)・取引: 0`);
     });
 
     test('`add location` adds one (country from the last word), audited with dealId null', async () => {
@@ -76,6 +76,23 @@ describe('admin commands through /api/messages', () => {
       const unknown = await say(app, '場所の名前を変更 contoso-jp-kobe 神戸', { from: AIKO, locale: 'ja-JP' });
       expect(unknown.text).toContain('場所「contoso-jp-kobe」はありません。登録済みの場所:');
       expect(unknown.text).toContain(TOKYO);
+    });
+
+    test('the admin card sets a location\'s time zone (from a list); others and bad zones change nothing', async () => {
+      const panel = await click(app, 'admin.show', {}, { from: AIKO });
+      expect(verbsOf(panel.card)).toContain('admin.setLocationZone');
+      const set = await click(app, 'admin.setLocationZone', { renameLocationId: OSAKA, renameLocationName: '', zoneTimeZone: 'America/New_York' }, { from: AIKO, locale: 'ja-JP' });
+      expect(set.text).toContain(`場所 ${OSAKA} のタイムゾーンを America/New_York にしました。`);
+      expect(set.text).toContain(`${OSAKA}・JP・America/New_York・取引: 0`);
+      expect(await app.db.prisma.location.findUniqueOrThrow({ where: { id: OSAKA } })).toMatchObject({ timeZone: 'America/New_York' });
+      expect(await app.db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'LocationZoneSet' } })).toMatchObject({ actorName: 'Aiko Admin', data: { locationId: OSAKA, before: null, after: 'America/New_York' } });
+      const bad = await click(app, 'admin.setLocationZone', { renameLocationId: OSAKA, zoneTimeZone: 'Mars/Olympus' }, { from: AIKO });
+      expect(bad.text).toContain(en['admin.error.badTimeZone']);
+      const notGlobal = await click(app, 'admin.setLocationZone', { renameLocationId: OSAKA, zoneTimeZone: 'UTC' }, { from: YUKI });
+      expect(notGlobal.text).not.toContain('now uses the time zone');
+      expect(await app.db.prisma.location.findUniqueOrThrow({ where: { id: OSAKA } })).toMatchObject({ timeZone: 'America/New_York' });
+      // Back to the default-by-country for the tests after this one.
+      await app.db.prisma.location.update({ where: { id: OSAKA }, data: { timeZone: null } });
     });
 
     test('a location with deals cannot be removed; one with people waits for them; an empty one goes', async () => {
