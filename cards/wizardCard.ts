@@ -43,6 +43,8 @@ export interface WizardSection {
 
 export interface WizardStepView {
   header: string;
+  /** The steps done so far, one line each ("✔ Customer: …"): one card carries the whole run. */
+  done?: string[];
   title: string;
   intro?: string;
   notice?: string;
@@ -57,6 +59,7 @@ const button = (b: WizardButton) => ({ ...b, style: b.style ?? 'default', inputs
 export function wizardStepCard(view: WizardStepView): AdaptiveCard {
   return renderCard(stepTemplate, {
     header: view.header,
+    done: view.done ?? [],
     title: view.title,
     intro: view.intro ?? '',
     notice: view.notice ?? '',

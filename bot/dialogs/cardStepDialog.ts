@@ -7,9 +7,11 @@ import { fieldIdsOf, tr } from './stepHelpers';
 import { STEP_IDS, WIZARD_VERB, wizardTurnOf, type Draft, type Errors, type Nav, type StepContext, type StepDef, type StepOutcome, type WizardTurn } from './wizardTypes';
 
 /**
- * One wizard step as a dialog: begins by posting the step's card, continues on each click of that card. A click
- * either stays on the step (the same card again, with per-field errors or search results, entries kept), goes back,
- * or finishes the step: its card then becomes a one-line summary (updateActivity) and the dialog ends with the draft.
+ * One wizard step as a dialog. The whole run lives in one message (issue 14: one card, not six one-liners): the
+ * first step is posted; each later step replaces the clicked card (the invoke's answer), with the steps done so far
+ * as one line each under the header. A click either stays on the step (the same card again, with per-field errors or
+ * search results, entries kept), goes back, or finishes the step and the dialog ends with the draft. Create turns
+ * the card into the one-line result; cancel (typed or clicked) into "cancelled".
  */
 
 export interface StepResult {
@@ -35,8 +37,15 @@ function controlData(w: WizardTurn, nav: Nav, arg?: string): Record<string, unkn
   return { wizard: s.wizardId, token: s.token, owner: w.turn.user.aadObjectId, nav, ...(arg ? { arg } : {}) };
 }
 
-/** The step's card: its body, errors under their fields (others on top), Back / Cancel / Next. */
-async function stepCard(w: WizardTurn, step: StepDef, ctx: StepContext, outcome: Extract<StepOutcome, { kind: 'stay' }> = { kind: 'stay' }): Promise<AdaptiveCard> {
+/** One line per step done before this one ("✔ Customer: Fabrikam Japan KK — Tokyo"). */
+async function doneLines(ctx: StepContext, before: readonly StepDef[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const s of before) lines.push(tr(ctx, 'wizard.doneLine', { step: tr(ctx, `wizard.${s.id}.title`), summary: await s.summary(ctx) }));
+  return lines;
+}
+
+/** The step's card: the steps done, its body, errors under their fields (others on top), Back / Cancel / Next. */
+async function stepCard(w: WizardTurn, step: StepDef, ctx: StepContext, before: readonly StepDef[], outcome: Extract<StepOutcome, { kind: 'stay' }> = { kind: 'stay' }): Promise<AdaptiveCard> {
   const errors = outcome.errors ?? {};
   const body = await step.body(ctx, errors);
   const shown = new Set(fieldIdsOf(body));
@@ -52,6 +61,7 @@ async function stepCard(w: WizardTurn, step: StepDef, ctx: StepContext, outcome:
   return wizardStepCard({
     ...view,
     header: tr(ctx, 'wizard.header', { n: index + 1, total: STEP_IDS.length, owner: w.session.ownerName ?? '' }),
+    done: await doneLines(ctx, before),
     notice: outcome.notice ?? (hasErrors ? t(ctx.locale, 'wizard.fixErrors') : undefined),
     noticeLines: [...(outcome.noticeLines ?? []), ...elsewhere],
     noticeStyle: hasErrors || outcome.noticeLines?.length ? 'attention' : 'good',
@@ -76,7 +86,11 @@ export async function closeStepCard(context: TurnContext, w: WizardTurn, line: s
 }
 
 export class CardStepDialog extends Dialog<{ draft: Draft }> {
-  constructor(private readonly step: StepDef) {
+  constructor(
+    private readonly step: StepDef,
+    /** The steps before this one, whose one-line summaries head its card. */
+    private readonly before: readonly StepDef[] = [],
+  ) {
     super(step.id);
   }
 
@@ -88,9 +102,14 @@ export class CardStepDialog extends Dialog<{ draft: Draft }> {
     // A new card, a new token: whatever card was there before is stale from now on.
     w.session.seq = (w.session.seq ?? 0) + 1;
     w.session.token = `${w.session.wizardId}.${w.session.seq}`;
-    const card = await stepCard(w, this.step, stepContext(w, draft));
-    const sent = await dc.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
-    w.session.stepActivityId = sent?.id;
+    const card = await stepCard(w, this.step, stepContext(w, draft), this.before);
+    if (w.submit && w.session.stepActivityId) {
+      // Next or Back on the wizard's card: this step takes its place (the invoke's answer updates the message).
+      w.reply = card;
+    } else {
+      const sent = await dc.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+      w.session.stepActivityId = sent?.id;
+    }
     return Dialog.EndOfTurn;
   }
 
@@ -106,19 +125,17 @@ export class CardStepDialog extends Dialog<{ draft: Draft }> {
       const v = w.inputs[id];
       entries[id] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     }
-    if (w.submit.nav === 'back') {
-      await closeStepCard(dc.context, w, tr(ctx, 'wizard.wentBack'), 'info');
-      return dc.endDialog({ nav: 'back', draft } satisfies StepResult);
-    }
+    if (w.submit.nav === 'back') return dc.endDialog({ nav: 'back', draft } satisfies StepResult);
     const outcome = await this.step.submit(ctx, w.submit.nav, w.submit.arg);
     if (outcome.kind === 'stay') {
-      w.reply = await stepCard(w, this.step, ctx, outcome);
+      w.reply = await stepCard(w, this.step, ctx, this.before, outcome);
       return Dialog.EndOfTurn;
     }
-    const title = tr(ctx, `wizard.${this.step.id}.title`);
-    const line = outcome.kind === 'created' ? outcome.line : tr(ctx, 'wizard.doneLine', { step: title, summary: await this.step.summary(ctx) });
-    await closeStepCard(dc.context, w, line);
-    return dc.endDialog({ nav: outcome.kind === 'created' ? 'done' : 'next', draft } satisfies StepResult);
+    if (outcome.kind === 'created') {
+      await closeStepCard(dc.context, w, outcome.line);
+      return dc.endDialog({ nav: 'done', draft } satisfies StepResult);
+    }
+    return dc.endDialog({ nav: 'next', draft } satisfies StepResult);
   }
 }
 

@@ -27,7 +27,8 @@ export class NewDealDialog extends ComponentDialog {
   constructor() {
     super(NEW_DEAL_DIALOG);
     if (STEPS.map((s) => s.id).join() !== STEP_IDS.join()) throw new Error('wizard steps out of order');
-    for (const step of STEPS) this.addDialog(new CardStepDialog(step));
+    // The review step lists everything itself; the others carry the steps done so far on top.
+    STEPS.forEach((step, i) => this.addDialog(new CardStepDialog(step, step.id === 'review' ? [] : STEPS.slice(0, i))));
     this.addDialog(
       new WaterfallDialog(LOOP, [
         async (step: WaterfallStepContext) => {

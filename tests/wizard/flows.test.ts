@@ -92,8 +92,10 @@ test('a double click (or a second device) on a done step is told so and changes 
   const texts = [cardText(one.card), cardText(two.card)];
   expect(texts.filter((t) => t.includes('Customer: Fabrikam Japan KK'))).toHaveLength(1);
   expect(texts.filter((t) => t.includes('This step is already done'))).toHaveLength(1);
-  const stepCards = app.stub.calls.slice(mark).filter((c) => c.kind !== 'update' && cardText(adaptiveCards(c.activity)[0] ?? {}).includes('Customer contact'));
-  expect(stepCards).toHaveLength(1);
+  // The winner's card became step 2 in place; no second card was posted.
+  expect(texts.filter((t) => t.includes('Customer contact') && t.includes('step 2 of 6'))).toHaveLength(1);
+  const posted = app.stub.calls.slice(mark).filter((c) => c.kind !== 'update' && adaptiveCards(c.activity).length > 0);
+  expect(posted).toHaveLength(1); // only step 1, when the wizard started
   // A later click of the first card too.
   const again = await w.click('next', { customerId: id }, step1);
   expect(cardText(again.card)).toContain('This step is already done');
@@ -101,15 +103,17 @@ test('a double click (or a second device) on a done step is told so and changes 
   await w.say('cancel');
 });
 
-test('Back returns to the previous step with its entries; the left card becomes a line', async () => {
+test('Back returns to the previous step with its entries, in the same card', async () => {
   const w = new WizardDriver(app, ALICE);
   await w.say('new deal');
   await pickCustomer(w);
   await w.click('next', { ...GOOD.contact, specialistNote: 'call after 10am' });
   const details = w.current!;
   const { card, calls } = await w.click('back', { name: 'half typed' });
-  expect(cardText(card)).toContain('Went back to the previous step.');
-  expect(calls.some((c) => c.kind === 'update' && c.activityId === details.activityId)).toBe(true);
+  // The card the user clicked is step 2 again (the invoke's answer); nothing new is posted.
+  expect(cardText(card)).toContain('step 2 of 6');
+  expect(calls.filter((c) => c.kind !== 'update' && adaptiveCards(c.activity).length > 0)).toEqual([]);
+  expect(w.current!.activityId).toBe(details.activityId);
   expect(cardText(w.current!.card)).toContain('step 2 of 6');
   expect(inputsOf(w.current!.card)).toMatchObject({ 'contact.name': 'Kenji Tanaka', specialistNote: 'call after 10am' });
   await w.click('next');

@@ -118,8 +118,8 @@ export class WizardDriver {
     this.answers.push(card);
     const before = this.current;
     const calls = this.newCalls();
-    // The invoke's answer replaces the clicked card for the clicker (same message, e.g. with errors or results).
-    if (this.current === before && on === before && this.isMine(card)) this.current = { activityId: on.activityId, card };
+    // The invoke's answer replaces the clicked card (same message: errors, results, or the next step of the run).
+    if (this.current === before && on.activityId === before?.activityId && this.isMine(card)) this.current = { activityId: on.activityId, card };
     return { card, calls };
   }
 }
