@@ -7,6 +7,9 @@ import { sharedDealCard } from './dealView';
 import type { Messenger } from './messenger';
 import { connectorStatus } from './connectorStatus';
 
+/** What a reader's zone is looked up by: a personal chat knows its one user. */
+type ChatOf = { id: string; kind: string; userAadObjectId: string | null };
+
 /** Teams refreshes a card for at most 60 listed users. */
 const MAX_REFRESH_USERS = 60;
 
@@ -30,8 +33,18 @@ export class CardPublisher {
       .slice(0, MAX_REFRESH_USERS);
   }
 
-  private shared(deal: DealRecord, locale: Locale, deciders: string[]): Partial<Activity> {
-    return MessageFactory.attachment(cardAttachment(sharedDealCard(deal, locale, deciders, this.services.partnerCenter?.linkOf)));
+  private shared(deal: DealRecord, locale: Locale, deciders: string[], timeZone?: string): Partial<Activity> {
+    return MessageFactory.attachment(cardAttachment(sharedDealCard(deal, locale, deciders, this.services.partnerCenter?.linkOf, timeZone)));
+  }
+
+  /**
+   * Issue 14: a personal chat has one reader, whose remembered zone its cards use (an admin in New York reads New
+   * York times on a Tokyo referral); channels and group chats show the location's.
+   */
+  private async readerZones(conversations: Iterable<ChatOf | null | undefined>): Promise<Map<string, string>> {
+    const personal = [...conversations].filter((c): c is ChatOf => c?.kind === 'personal' && !!c.userAadObjectId);
+    const zones = await this.services.people.zonesOf(personal.map((c) => c.userAadObjectId as string));
+    return new Map(personal.flatMap((c) => (zones.has(c.userAadObjectId as string) ? [[c.id, zones.get(c.userAadObjectId as string) as string] as const] : [])));
   }
 
   /** Posts the deal's card into a conversation the bot knows and records the copy. Returns the message id. */
@@ -39,7 +52,8 @@ export class CardPublisher {
     const deal = typeof dealOrId === 'string' ? await this.load(dealOrId) : dealOrId;
     if (!deal) throw new Error(`Deal ${String(dealOrId)} not found`);
     const reference = await this.messenger.reference(conversationId);
-    const activityId = await this.messenger.send(conversationId, this.shared(deal, localeOf(reference?.locale), await this.deciders(deal)));
+    const zone = (await this.readerZones([await this.services.conversations.get(conversationId)])).get(conversationId);
+    const activityId = await this.messenger.send(conversationId, this.shared(deal, localeOf(reference?.locale), await this.deciders(deal), zone));
     await this.track(deal, conversationId, activityId);
     return activityId;
   }
@@ -61,15 +75,18 @@ export class CardPublisher {
     const copies = await this.services.cardPosts.behind(deal.id, deal.version, opts.all);
     if (!copies.length) return { updated: 0, gone: 0 };
     const [deciders, conversations] = await Promise.all([this.deciders(deal), this.services.conversations.many(copies.map((c) => c.conversationId))]);
-    const cards = new Map<Locale, Partial<Activity>>();
+    const zones = await this.readerZones(conversations.values());
+    const cards = new Map<string, Partial<Activity>>();
     let updated = 0;
     let gone = 0;
     const failures: unknown[] = [];
     for (const copy of copies) {
       const reference = conversations.get(copy.conversationId)?.reference as Partial<ConversationReference> | undefined;
       const locale = localeOf(reference?.locale);
-      let activity = cards.get(locale);
-      if (!activity) cards.set(locale, (activity = this.shared(deal, locale, deciders)));
+      const zone = zones.get(copy.conversationId);
+      const key = `${locale} ${zone ?? ''}`;
+      let activity = cards.get(key);
+      if (!activity) cards.set(key, (activity = this.shared(deal, locale, deciders, zone)));
       try {
         await this.messenger.update(copy.conversationId, copy.activityId, activity, reference);
         await this.services.cardPosts.shown(copy.id, deal.version);

@@ -109,10 +109,11 @@ export function personalDealCard(
  * The card everyone in a shared conversation sees: no one's buttons, but Teams refreshes it into each listed user's
  * own view (refresh.userIds), and anyone else can ask for theirs.
  */
-export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[], links?: PartnerCenterLinks): AdaptiveCard {
+/** `timeZone`: the one reader's zone when the card goes to a personal chat; otherwise the location's is shown. */
+export function sharedDealCard(deal: DealRecord, locale: Locale, refreshUserIds: string[], links?: PartnerCenterLinks, timeZone?: string): AdaptiveCard {
   const buttons: CardButton[] =
     deal.status === 'Closed' && !deal.registration && deal.substatus !== 'Won'
       ? []
       : [{ title: t(locale, 'deal.action.refresh'), verb: VERBS.dealRefresh, data: { dealId: deal.id } }];
-  return dealCard(deal, locale, { buttons, refreshUserIds, partnerCenterUrl: linkOf(deal, links) }, deal.latestNote ?? undefined);
+  return dealCard(deal, locale, { buttons, refreshUserIds, partnerCenterUrl: linkOf(deal, links), timeZone }, deal.latestNote ?? undefined);
 }

@@ -74,6 +74,13 @@ export class PeopleStore {
     return one(await this.prisma.user.findUnique({ where: { aadObjectId }, include: userInclude }));
   }
 
+  /** The remembered time zones of these people (by Entra ID); those without one are left out. */
+  async zonesOf(aadObjectIds: readonly string[]): Promise<Map<string, string>> {
+    if (!aadObjectIds.length) return new Map();
+    const rows = await this.prisma.user.findMany({ where: { aadObjectId: { in: [...aadObjectIds] }, timeZone: { not: null } }, select: { aadObjectId: true, timeZone: true } });
+    return new Map(rows.map((r) => [r.aadObjectId as string, r.timeZone as string]));
+  }
+
   async byEmail(email: string): Promise<Person | null> {
     return one(await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, include: userInclude }));
   }

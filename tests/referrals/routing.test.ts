@@ -2,6 +2,7 @@ import { adaptiveCards, cardText, channelMessage, groupChatMessage, personalMess
 import type { TestApp } from '../helpers/testApp';
 import { OSAKA, TOKYO } from '../helpers/fixtures';
 import { PEOPLE, pcReferral, postReferral, startReferralApp } from './referralTestKit';
+import { formatDateTime } from '../../src/domain';
 
 /** R14: an admin links a conversation to a location; referrals are posted there, else to the admins in personal chat. */
 describe('referral routing', () => {
@@ -65,6 +66,21 @@ describe('referral routing', () => {
     // Only the global admin may answer Osaka's referrals and has a personal chat with the bot.
     expect(sends.map((c) => c.conversationId)).toEqual([personalOf('aad-admin')]);
     expect(cardText(adaptiveCards(sends[0]!.activity)[0])).toContain('Inbound referral');
+  });
+
+  test('in an admin\'s personal chat the card reads in the admin\'s own time zone, not the location\'s', async () => {
+    // The global admin's Teams client says New York; Osaka's referrals are shown in Tokyo time elsewhere.
+        const tweak = personalMessage('help', { from: PEOPLE.admin });
+    tweak.localTimezone = 'America/New_York';
+    tweak.entities = (tweak.entities ?? []).map((e: any) => (e.type === 'clientInfo' ? { ...e, timezone: 'America/New_York' } : e));
+    await app.post(tweak);
+    app.stub.reset();
+    const res = await postReferral(app, pcReferral({ targetLocation: OSAKA, notes: 'Call the CFO first.' }));
+    expect(res.status).toBe(201);
+    const note = await app.db.prisma.dealNote.findFirstOrThrow({ where: { deal: { id: res.body.id } } });
+    const text = cardText(adaptiveCards(posts()[0]!.activity)[0]);
+    expect(text).toContain(formatDateTime(note.createdAt, 'en', 'America/New_York'));
+    expect(formatDateTime(note.createdAt, 'en', 'America/New_York')).not.toBe(formatDateTime(note.createdAt, 'en', 'Asia/Tokyo'));
   });
 
   test('the bot was removed from the linked chat (403): admins get the card, the route is marked broken and shown so', async () => {
