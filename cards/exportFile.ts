@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { DEAL_TYPE_LABEL, DIRECTION_LABEL, STAGE_LABEL, STATUS_LABEL, SUBSTATUS_LABEL, formatDateTime, type DealRecord } from '../src/domain';
+import { DEAL_TYPE_LABEL, DIRECTION_LABEL, STAGE_LABEL, STATUS_LABEL, SUBSTATUS_LABEL, isTimeZone, type DealRecord } from '../src/domain';
 import { t, type Locale, type MessageKey } from './i18n';
 
 /**
@@ -20,7 +20,19 @@ interface Column {
   kind?: 'number' | 'date';
 }
 
-const at = (d: Date | null, locale: Locale, zone: string | undefined) => (d ? formatDateTime(d, locale, zone ?? 'UTC') : null);
+const stamps = new Map<string, Intl.DateTimeFormat>();
+/** A moment as a spreadsheet sorts it: `2026-12-02 09:05`, in the deal's location's zone (the same for every reader). */
+function at(d: Date | null, zone: string | undefined): string | null {
+  if (!d) return null;
+  const timeZone = zone && isTimeZone(zone) ? zone : 'UTC';
+  let f = stamps.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    stamps.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
 
 const COLUMNS: readonly Column[] = [
   { key: 'export.col.number', width: 8, kind: 'number', value: (d) => d.number },
@@ -35,14 +47,14 @@ const COLUMNS: readonly Column[] = [
   { key: 'export.col.value', width: 16, kind: 'number', value: (d) => d.value },
   { key: 'export.col.currency', width: 8, value: (d) => d.currency },
   { key: 'export.col.closeDate', width: 14, kind: 'date', value: (d) => d.closeDate },
-  { key: 'export.col.expiresAt', width: 24, value: (d, l) => (d.status === 'New' ? at(d.expiresAt, l, d.locationTimeZone) : null) },
+  { key: 'export.col.expiresAt', width: 24, value: (d) => (d.status === 'New' ? at(d.expiresAt, d.locationTimeZone) : null) },
   { key: 'export.col.acceptedBy', width: 20, value: (d) => d.acceptedByName },
   { key: 'export.col.team', width: 40, value: (d) => d.team.map((m) => `${m.name} <${m.email}>`).join('; ') },
   { key: 'export.col.crmId', width: 16, value: (d) => d.crmId },
   { key: 'export.col.campaignId', width: 16, value: (d) => d.campaignId },
   { key: 'export.col.referralId', width: 24, value: (d) => d.partnerCenter?.referralId ?? d.sender?.referralId ?? null },
-  { key: 'export.col.createdAt', width: 24, value: (d, l) => at(d.createdAt, l, d.locationTimeZone) },
-  { key: 'export.col.updatedAt', width: 24, value: (d, l) => at(d.updatedAt, l, d.locationTimeZone) },
+  { key: 'export.col.createdAt', width: 24, value: (d) => at(d.createdAt, d.locationTimeZone) },
+  { key: 'export.col.updatedAt', width: 24, value: (d) => at(d.updatedAt, d.locationTimeZone) },
 ];
 
 /** Text a spreadsheet could take for a formula (or a DDE command) is made plain text with a leading apostrophe. */

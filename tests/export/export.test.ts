@@ -143,6 +143,10 @@ describeEachDatabase('export', (db) => {
     expect(names).toContain(`'${FORMULA_NAME}`);
     expect(names).not.toContain(FORMULA_NAME);
     expect(names.sort()).toEqual(YUKI_SEES.map((n) => (n === FORMULA_NAME ? `'${n}` : n)).sort());
+    // Moments as a spreadsheet sorts them, in the location's zone; calendar dates as they are stored.
+    const created = rows[0]!.indexOf('作成日時');
+    expect(rows.slice(1).every((r) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(r[created]!))).toBe(true);
+    expect(rows.slice(1).every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r[rows[0]!.indexOf('推定成立日')]!))).toBe(true);
   });
 
   test('declined: a polite word and nothing uploaded; someone else’s consent card uploads nothing', async () => {
