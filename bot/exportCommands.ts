@@ -34,7 +34,7 @@ export const exportDeals: TextHandler = async (turn, args, services) => {
   const filters = parsed.words.join(LIST_SEPARATOR[locale]) || t(locale, 'export.allDeals');
   const asked = await services.exports.request(actor, parsed.filter, filters, locale);
   if (!asked.ok) return void (await reply(turn, t(locale, 'export.title'), [t(locale, 'export.noScope')]));
-  if (!asked.deals.length) return void (await reply(turn, t(locale, 'export.title'), [t(locale, 'export.none')], 'default'));
+  if (!asked.request) return void (await reply(turn, t(locale, 'export.title'), [t(locale, 'export.none')], 'default'));
   const more = asked.more ? t(locale, 'export.more', { max: EXPORT_MAX_ROWS }) : '';
   const count = asked.deals.length;
   const day = dayIn(new Date(), turn.timeZone);
@@ -88,7 +88,7 @@ export async function acceptFileConsent(context: TurnContext, turn: Turn, servic
     services.logger.warn({ code: uploaded.code, reason: uploaded.reason, exportId: ctx.data.exportId }, 'export upload did not happen');
     return void (await reply(turn, t(locale, uploaded.code === 'EXPORT_UPLOAD_REFUSED' ? 'export.uploadRefused' : 'export.uploadFailed', { code: uploaded.code })));
   }
-  await services.exports.recordDelivery(prepared, { format: ctx.data.format, via: 'fileConsent', rows: prepared.deals.length });
+  await services.exports.recordDelivery(prepared, { format: ctx.data.format, via: 'fileConsent' });
   await context.sendActivity({
     type: 'message',
     attachments: [

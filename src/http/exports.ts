@@ -34,7 +34,7 @@ export function registerExportRoutes(server: Server, deps: { exports: ExportServ
     const prepared = await deps.exports.prepare(checked.exportId, now);
     if (!prepared.ok) return prepared.refusal === 'NO_SCOPE' ? refuse(req, res, 403, 'EXPORT_NO_SCOPE') : refuse(req, res, 410, 'EXPORT_EXPIRED');
     const bytes = await dealsFile(prepared.request.locale, prepared.deals, checked.format);
-    await deps.exports.recordDelivery(prepared, { format: checked.format, via: 'link', rows: prepared.deals.length });
+    await deps.exports.recordDelivery(prepared, { format: checked.format, via: 'link' });
     deps.logger.info({ exportId: checked.exportId, format: checked.format, rows: prepared.deals.length, by: prepared.actor.id }, 'export downloaded');
     const name = exportFileName(dayIn(now, prepared.deals[0]?.locationTimeZone ?? 'UTC'), checked.format);
     res.writeHead(200, {

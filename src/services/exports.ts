@@ -17,6 +17,9 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv'];
 /** The most deals one file holds (the rest: narrow the filter). */
 export const EXPORT_MAX_ROWS = 20_000;
 
+/** Deal numbers kept in an export's audit event (the count is always kept). */
+const AUDITED_NUMBERS = 1_000;
+
 /** How long a file consent card can be accepted (Teams keeps the card; the person may answer later). */
 const CONSENT_MINUTES = 24 * 60;
 
@@ -58,12 +61,15 @@ export class ExportService {
   }
 
   /** Records what the person asked to export; the deals are read when a file is delivered. */
-  async request(actor: PersonActor, filter: DealFilter, filterText: string, locale: 'ja' | 'en', now = new Date()): Promise<{ ok: true; request: ExportRequest; deals: DealRecord[]; more: boolean } | { ok: false; refusal: 'NO_SCOPE' }> {
+  async request(actor: PersonActor, filter: DealFilter, filterText: string, locale: 'ja' | 'en', now = new Date()): Promise<{ ok: true; request: ExportRequest; deals: DealRecord[]; more: boolean } | { ok: true; request: null; deals: []; more: false } | { ok: false; refusal: 'NO_SCOPE' }> {
     if (hasNoScope(actor)) return { ok: false, refusal: 'NO_SCOPE' };
-    const minutes = Math.max(this.opts.linkMinutes, CONSENT_MINUTES);
-    const request = await this.store.create({ userId: actor.id, userName: actor.name, filter, filterText, locale, expiresAt: new Date(now.getTime() + minutes * 60_000) });
     const { items, more } = await this.queries.all(actor, filter, EXPORT_MAX_ROWS);
-    return { ok: true, request, deals: items, more };
+    const minutes = Math.max(this.opts.linkMinutes, CONSENT_MINUTES);
+    // Nothing to export: no request is kept (the person is told so).
+    const request = items.length
+      ? await this.store.create({ userId: actor.id, userName: actor.name, filter, filterText, locale, expiresAt: new Date(now.getTime() + minutes * 60_000) })
+      : null;
+    return request ? { ok: true, request, deals: items, more } : { ok: true, request: null, deals: [], more: false };
   }
 
   /**
@@ -82,8 +88,15 @@ export class ExportService {
     return { ok: true, request, actor, deals: items, more };
   }
 
-  recordDelivery(prepared: Extract<Prepared, { ok: true }>, delivery: ExportDelivery): Promise<void> {
-    return this.store.recordDelivery(prepared.request, prepared.actor, delivery);
+  /** Audits a delivered file: who, which request and filter, format, how, and which deals (numbers, up to 1,000). */
+  recordDelivery(prepared: Extract<Prepared, { ok: true }>, delivery: Omit<ExportDelivery, 'rows' | 'numbers'>): Promise<void> {
+    const numbers = prepared.deals.map((d) => d.number);
+    return this.store.recordDelivery(prepared.request, prepared.actor, {
+      ...delivery,
+      rows: numbers.length,
+      numbers: numbers.slice(0, AUDITED_NUMBERS),
+      ...(numbers.length > AUDITED_NUMBERS ? { numbersTruncated: true } : {}),
+    });
   }
 
   /** `/exports/<signed id>.<format>` under PUBLIC_BASE_URL, valid for EXPORT_LINK_MINUTES; null without a base URL. */

@@ -19,6 +19,9 @@ export interface ExportDelivery {
   /** How the file left: uploaded after the file consent card, or downloaded with a signed link. */
   via: 'fileConsent' | 'link';
   rows: number;
+  /** The deals' numbers (the first 1,000). */
+  numbers: number[];
+  numbersTruncated?: boolean;
 }
 
 export class ExportStore {

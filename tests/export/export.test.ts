@@ -125,7 +125,9 @@ describeEachDatabase('export', (db) => {
     const fileCard = repliesTo(accept).flatMap((c) => c.activity.attachments ?? [])[0];
     expect(fileCard).toMatchObject({ contentType: 'application/vnd.microsoft.teams.card.file.info', contentUrl: 'https://contoso-my.sharepoint.com/personal/deals.xlsx', content: { uniqueId: 'u-1' } });
     const audit = await db().prisma.auditEvent.findFirst({ where: { type: 'DealsExported' }, orderBy: { id: 'desc' } });
-    expect(audit).toMatchObject({ actorName: 'Yuki Tokyo', dealId: null, data: { format: 'xlsx', via: 'fileConsent', rows: 3 } });
+    expect(audit).toMatchObject({ actorName: 'Yuki Tokyo', dealId: null, data: { format: 'xlsx', via: 'fileConsent', rows: 3, filter: 'all the deals you may see' } });
+    // Which deals left: their numbers, as in the file.
+    expect([...(audit!.data as { numbers: number[] }).numbers].sort()).toEqual(rows.slice(1).map((r) => Number(r[0])).sort());
   });
 
   test('the CSV in Japanese: UTF-8 with a BOM, Japanese headings and names intact, formula-like text neutralised', async () => {
@@ -170,6 +172,12 @@ describeEachDatabase('export', (db) => {
     await app.post(fileConsent('accept', xlsx!.content.acceptContext, `${target.url}/upload/osaka`, PEOPLE.admin));
     const rows = await readXlsx(target.uploads.at(-1)!.body);
     expect(rows.slice(1).map((r) => r[1])).toEqual(['大阪 の取引']);
+    // Nothing matches: said so, and no export is kept.
+    const before = await db().prisma.dealExport.count();
+    const none = personalMessage('export status:lost', { from: PEOPLE.tokyoUser });
+    await app.post(none);
+    expect(cardText(adaptiveCards(repliesTo(none)[0]!.activity)[0])).toContain('No deal you may see matches');
+    expect(await db().prisma.dealExport.count()).toBe(before);
     const bad = personalMessage('export colour:blue', { from: PEOPLE.admin });
     await app.post(bad);
     expect(cardText(adaptiveCards(repliesTo(bad)[0]!.activity)[0])).toContain('colour:blue');
@@ -226,7 +234,7 @@ describeEachDatabase('export', (db) => {
     // Ken's link, then Ken loses his location: the link gives nothing.
     const ken = await people.byAadObjectId('aad-tokyouser2');
     const made = await app.app.services.exports.request(actorOf(ken!), {}, 'all', 'en');
-    if (!made.ok) throw new Error('expected an export');
+    if (!made.ok || !made.request) throw new Error('expected an export');
     const url = app.app.services.exports.link(made.request, 'csv')!.replace(PUBLIC, app.url);
     await people.setRole(ken!.id, 'user', { global: false, locations: [] });
     const res = await fetch(url);
