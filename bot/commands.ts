@@ -21,6 +21,7 @@ export const COMMANDS = [
   { id: 'deal', en: 'deal', ja: '取引', args: true },
   { id: 'mine', en: 'mine', ja: '自分の取引', args: true },
   { id: 'help', en: 'help', ja: 'ヘルプ' },
+  { id: 'export', en: 'export', ja: 'エクスポート', args: true },
   { id: 'linkLocation', en: 'link location', ja: '場所をリンク', args: true, admin: true },
   { id: 'routes', en: 'routes', ja: 'ルート', admin: true },
   { id: 'admin', en: 'admin', ja: '管理', admin: true },
@@ -34,6 +35,7 @@ export const COMMANDS = [
   { id: 'pcLocation', en: 'pc location', ja: 'PC場所', args: true, admin: true },
   { id: 'syncStatus', en: 'sync status', ja: '同期状況', admin: true },
   { id: 'pcWebhook', en: 'partner center webhook', ja: 'PCウェブフック', admin: true },
+  { id: 'digest', en: 'digest now', ja: 'ダイジェスト', admin: true },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMANDS)[number]['id'];

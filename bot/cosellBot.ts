@@ -4,6 +4,7 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type FileConsentCardResponse,
 } from 'botbuilder';
 import { helpCard } from '../cards/helpCard';
 import { localeOf, t } from '../cards/i18n';
@@ -21,6 +22,7 @@ import { beginTurn, turnOf } from './turn';
 import { wizardFor } from './dialogs/newDealWizard';
 import { WIZARD_VERB } from './dialogs/wizardTypes';
 import { addsBot, submittedCommand, welcome } from './welcome';
+import { acceptFileConsent, declineFileConsent } from './exportCommands';
 
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -59,6 +61,8 @@ export class CosellBot extends TeamsActivityHandler {
       await refuseTurn(context, admitted.reason);
       return;
     }
+    // Issue 17: the answer to an export's file consent card needs the person, as a click does.
+    if (type === 'invoke' && name === 'fileConsent/invoke') await beginTurn(context, this.services);
     if (type === 'message' || clicked) {
       // NUL, control characters, lone surrogates in what was typed or submitted: refused before anything is recorded.
       if (hasUncleanText(context.activity.text) || hasUncleanText(context.activity.value)) {
@@ -115,6 +119,15 @@ export class CosellBot extends TeamsActivityHandler {
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
     await welcome(context, this.services);
     await super.onInstallationUpdateAddActivity(context);
+  }
+
+  /** Issue 17: the person allowed the export's upload (Teams answers the invoke with 200 after this). */
+  protected override async handleTeamsFileConsentAccept(context: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    await acceptFileConsent(context, turnOf(context), this.services, response);
+  }
+
+  protected override async handleTeamsFileConsentDecline(context: TurnContext): Promise<void> {
+    await declineFileConsent(turnOf(context));
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -35,9 +35,9 @@ export class ReferralRouter {
 
   /**
    * Sends something to the location's destinations: the linked conversation if it works, else every admin chat.
-   * `send` returns the new message id.
+   * `send` returns the new message id. (Referral cards, reminders, and the daily digest of issue 17.)
    */
-  private async deliver(locationId: string, send: (conversationId: string) => Promise<string>): Promise<AnnounceResult> {
+  async deliver(locationId: string, send: (conversationId: string) => Promise<string>): Promise<AnnounceResult> {
     const route = await this.services.routes.get(locationId);
     let brokenRoute = !!route?.broken;
     if (route && !route.broken) {

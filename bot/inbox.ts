@@ -11,8 +11,6 @@ import type { Turn } from './turn';
 /** Issue 14, section 4: `inbox` / `受信トレイ` — what needs me, without knowing any filter. */
 
 const SHOWN = 10;
-/** A deal that has not changed for this many days needs a look. */
-export const STALE_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export const inbox: TextHandler = async (turn, _args, services) => {
@@ -20,6 +18,8 @@ export const inbox: TextHandler = async (turn, _args, services) => {
   const reply = (card: Parameters<typeof cardAttachment>[0]) => turn.context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   if (actor.role === null) return void (await reply(messageCard(t(locale, 'inbox.title'), [refuse('NO_ROLE').message[locale]], 'attention')));
   const now = new Date();
+  // A deal that has not changed for STALE_DAYS needs a look (the daily digest uses the same setting).
+  const staleDays = services.config.STALE_DAYS;
   // Referrals nobody answered yet, in my scope (R3: everyone whose scope holds the location may answer), soonest first.
   const waiting = (await services.queries.list(actor, { direction: 'inbound', status: 'New' }, { limit: 100 })).items
     .filter((d) => !d.expiresAt || d.expiresAt.getTime() > now.getTime())
@@ -27,10 +27,10 @@ export const inbox: TextHandler = async (turn, _args, services) => {
   // My active deals whose close date passed (in my day) or that stood still for STALE_DAYS.
   const mine = (await services.queries.list(actor, { mine: true, status: 'Active' }, { limit: 100 })).items;
   const attention = mine.flatMap((deal): { deal: DealRecord; reason: 'overdue' | 'stale' }[] =>
-    deal.closeDate < turn.today ? [{ deal, reason: 'overdue' }] : now.getTime() - deal.updatedAt.getTime() >= STALE_DAYS * DAY_MS ? [{ deal, reason: 'stale' }] : [],
+    deal.closeDate < turn.today ? [{ deal, reason: 'overdue' }] : now.getTime() - deal.updatedAt.getTime() >= staleDays * DAY_MS ? [{ deal, reason: 'stale' }] : [],
   );
   const more = Math.max(0, waiting.length - SHOWN) + Math.max(0, attention.length - SHOWN);
-  await reply(inboxCard(locale, { referrals: waiting.slice(0, SHOWN), attention: attention.slice(0, SHOWN), staleDays: STALE_DAYS, now, more }));
+  await reply(inboxCard(locale, { referrals: waiting.slice(0, SHOWN), attention: attention.slice(0, SHOWN), staleDays, now, more }));
 };
 
 /** The commands this person may use: admin commands only for Referrals admins (issue 14: help is role-aware). */

@@ -9,6 +9,8 @@ import { linkLocation, listRoutes } from './routeCommands';
 import { partnerCenterTextHandlers } from './partnerCenter';
 import { dealTextHandlers } from './dealCommands';
 import { wizardTextHandlers } from './dialogs/wizardCommands';
+import { digestNow } from './digest';
+import { exportDeals } from './exportCommands';
 
 /** The typed commands and their handlers. Add a feature's commands here. */
 
@@ -26,4 +28,6 @@ export const TEXT_HANDLERS: Partial<Record<CommandId, TextHandler>> = {
   ...wizardTextHandlers,
   ...adminTextHandlers,
   ...partnerCenterTextHandlers,
+  digest: digestNow,
+  export: exportDeals,
 };

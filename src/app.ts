@@ -5,11 +5,13 @@ import type { BotServices } from '../bot/botServices';
 import { CardPublisher } from '../bot/cardPublisher';
 import { CosellBot } from '../bot/cosellBot';
 import { registerTeamsListeners } from '../bot/listeners';
+import { registerDigestListener } from '../bot/digest';
 import { registerPartnerCenterListeners } from '../bot/partnerCenter';
 import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
 import { registerDealsApi } from './http/deals';
+import { registerExportRoutes } from './http/exports';
 import { registerNotificationRoutes } from './http/notifications';
 import { registerOpenApi } from './http/openapi';
 import { registerPartnerCenterRoutes } from './http/partnerCenter';
@@ -17,6 +19,7 @@ import { registerReferralRoutes } from './http/referrals';
 import { MAX_BODY_BYTES, createServer, trackInflight } from './http/server';
 import type { Logger } from './log';
 import { ExpirySweeper } from './services/expirySweeper';
+import { DigestScheduler } from './services/digest';
 import { JOB } from './services/followUps';
 import { loadLocationsFile } from './services/locationsFile';
 import type { Resolve } from './services/callbackTarget';
@@ -34,6 +37,8 @@ export interface AppDeps {
   drainTimeoutMs?: number;
   /** DNS for sender callbacks (tests give their own; default: the system resolver). */
   resolve?: Resolve;
+  /** The daily digest's clock (tests move it; default: the system clock). */
+  clock?: () => Date;
 }
 
 export interface App {
@@ -43,6 +48,8 @@ export interface App {
   readonly bot: CosellBot;
   /** R17 expiry and reminders; runs every SWEEP_INTERVAL_SECONDS while listening (tests call runOnce). */
   readonly sweeper: ExpirySweeper;
+  /** Issue 17: the daily digest's schedule; runs every SWEEP_INTERVAL_SECONDS while listening (tests call runOnce). */
+  readonly digest: DigestScheduler;
   listen(): Promise<{ port: number }>;
   /** Stops accepting, waits for requests in flight, closes connections. The caller closes the database after. */
   close(): Promise<void>;
@@ -96,7 +103,8 @@ export function createApp(deps: AppDeps): App {
   const messenger = new Messenger(adapter, services.conversations, config.MicrosoftAppId ?? '', logger);
   const botServices: BotServices = { ...services, messenger, publisher: new CardPublisher(services, messenger) };
   // What follows a deal change in Teams (card updates, referral cards, reminders) runs as jobs, outside requests.
-  registerTeamsListeners(botServices);
+  const router = registerTeamsListeners(botServices);
+  registerDigestListener(botServices, router);
   registerPartnerCenterListeners(botServices);
   const bot = new CosellBot(botServices);
   const oldestPendingAt = async () => (await services.jobStore.counts([JOB.pushToPartnerCenter])).oldestPendingAt;
@@ -115,6 +123,14 @@ export function createApp(deps: AppDeps): App {
   };
   const server = createServer({ config, logger, adapter, botAuth, bot, health });
   const sweeper = new ExpirySweeper(services.commands, config.REFERRAL_REMINDER_DAYS, logger);
+  const digest = new DigestScheduler({
+    locations: () => services.people.locations(),
+    store: services.digests,
+    at: config.DIGEST_AT,
+    kick: () => services.jobs.kick(),
+    logger,
+    clock: deps.clock,
+  });
   registerReferralRoutes(server, { config, logger, commands: services.commands, resolve: deps.resolve });
   registerNotificationRoutes(server, { config, logger, outbox: services.outbox });
   registerDealsApi(server, {
@@ -126,6 +142,7 @@ export function createApp(deps: AppDeps): App {
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
   registerOpenApi(server, { publicBaseUrl: config.PUBLIC_BASE_URL });
+  registerExportRoutes(server, { exports: services.exports, logger });
   registerPartnerCenterRoutes(server, { logger, partnerCenter: pc, apiClients: config.API_CLIENTS, oldestPendingAt });
   const http = server.server;
   const inflight = trackInflight(http);
@@ -138,6 +155,7 @@ export function createApp(deps: AppDeps): App {
     adapter,
     bot,
     sweeper,
+    digest,
     async listen() {
       // The locations file is applied before the first request can arrive (a bad file stops the start, CONFIG_INVALID).
       if (config.LOCATIONS_FILE) await loadLocationsFile(services.admin, config.LOCATIONS_FILE, logger);
@@ -148,6 +166,7 @@ export function createApp(deps: AppDeps): App {
           http.off('error', onError);
           sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           services.outbox.start(config.SWEEP_INTERVAL_SECONDS * 1000);
+          digest.start(config.SWEEP_INTERVAL_SECONDS * 1000);
           // Also runs at once: jobs a crash or another instance left behind are picked up on start.
           services.jobs.start(config.JOB_POLL_SECONDS * 1000);
           // Issue 13: one poll chain across instances (a job); started here unless one is waiting already.
@@ -166,7 +185,7 @@ export function createApp(deps: AppDeps): App {
     close() {
       closing ??= (async () => {
         clearInterval(analyzeTimer);
-        await Promise.all([sweeper.stop(), services.outbox.stop(), services.jobs.stop()]);
+        await Promise.all([sweeper.stop(), digest.stop(), services.outbox.stop(), services.jobs.stop()]);
         if (!http.listening) return;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();

@@ -54,6 +54,22 @@ const reminderDays = z
     return [...new Set(days)].sort((a, b) => b - a);
   });
 
+/** Issue 17: `HH:MM` (24-hour, the location's own time) or `off`. */
+const digestAt = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    if (s.toLowerCase() === 'off') return null;
+    const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(s);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'must be a time HH:MM (24-hour, e.g. 09:00) or off' });
+      return z.NEVER;
+    }
+    return { hour: Number(m[1]), minute: Number(m[2]) };
+  });
+
+const zeroOrOne = z.enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' }).transform((v) => v === '1' || v === 'true');
+
 /** R10: the partner's solution list offered for co-sell deals (configurable with COSELL_SOLUTIONS). */
 const DEFAULT_COSELL_SOLUTIONS = 'Azure Migration,Data and AI,Microsoft 365 Copilot,Security,Dynamics 365,Azure Virtual Desktop';
 
@@ -162,6 +178,14 @@ export const configSchema = z
     PARTNER_CENTER_WEBHOOK_CA_FILE: optionalText,
     PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: withDefault(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), 'https://api.partnercenter.microsoft.com/webhooks/v1/registration'),
     PARTNER_CENTER_REFERRAL_LINK: withDefault(z.string().trim().regex(/^https:\/\/[^\s]*\{id\}/, 'must be an https URL containing {id}'), DEFAULT_PARTNER_CENTER_LINK),
+    DIGEST_AT: withDefault(digestAt, '09:00'),
+    STALE_DAYS: withDefault(integer(1, 365), '30'),
+    EXPORT_LINK_SECRET: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().trim().min(32, 'must be at least 32 characters (it signs export links)').optional(),
+    ),
+    EXPORT_LINK_MINUTES: withDefault(integer(1, 1_440), '15'),
+    FILE_UPLOAD_ALLOW_PRIVATE: withDefault(zeroOrOne, '0'),
   })
   .superRefine((c, ctx) => {
     for (const p of credentialProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
@@ -283,6 +307,27 @@ const VARIABLES: readonly ConfigVariable[] = [
   { name: 'PARTNER_CENTER_WEBHOOK_CA_FILE', default: undefined, description: 'PEM of the root certificates webhook signatures must chain to, instead of the system roots (sandboxes, tests).' },
   { name: 'PARTNER_CENTER_WEBHOOK_REGISTRATION_URL', default: 'https://api.partnercenter.microsoft.com/webhooks/v1/registration', description: 'Where `partner center webhook` / `PCウェブフック` registers this service (PUBLIC_BASE_URL + /api/partner-center/events) for referral events.' },
   { name: 'PARTNER_CENTER_REFERRAL_LINK', default: DEFAULT_PARTNER_CENTER_LINK, description: 'Link a card shows to open the referral in Partner Center; `{id}` is the referral id.' },
+  {
+    name: 'DIGEST_AT',
+    default: '09:00',
+    description:
+      'When the daily digest is posted on weekdays (HH:MM in each location’s own time zone) to the location’s linked conversation, else to its admins in personal chat; `off` = no daily digest (`digest now` still works).',
+  },
+  { name: 'STALE_DAYS', default: '30', description: 'The digest lists active deals whose sales stage has not changed for this many days.' },
+  {
+    name: 'EXPORT_LINK_SECRET',
+    default: undefined,
+    description:
+      'Secret (at least 32 characters) that signs export download links (`export` in a channel or group chat). Unset = a random secret per process: links stop working at a restart and are valid only on the instance that made them.',
+    secret: true,
+  },
+  { name: 'EXPORT_LINK_MINUTES', default: '15', description: 'How long an export download link works.' },
+  {
+    name: 'FILE_UPLOAD_ALLOW_PRIVATE',
+    default: '0',
+    description:
+      '1 = the upload URL Teams gives for an exported file (file consent) may be http on loopback or a non-public address (tests, local stand-ins). 0 = only https to public addresses.',
+  },
 ];
 
 /** Issue 13: the Partner Center sync is on when a way to sign in to Partner Center is configured. */

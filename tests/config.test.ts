@@ -43,8 +43,21 @@ describe('loadConfig', () => {
       PARTNER_CENTER_CERT_HOSTS: ['3psostorageacct.blob.core.windows.net'],
       PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: 'https://api.partnercenter.microsoft.com/webhooks/v1/registration',
       PARTNER_CENTER_REFERRAL_LINK: 'https://partner.microsoft.com/dashboard/v2/referrals/{id}',
+      // Issue 17: the digest at nine on weekdays, deals stale after 30 days; export links for 15 minutes.
+      DIGEST_AT: { hour: 9, minute: 0 },
+      STALE_DAYS: 30,
+      EXPORT_LINK_SECRET: undefined,
+      EXPORT_LINK_MINUTES: 15,
+      FILE_UPLOAD_ALLOW_PRIVATE: false,
     });
     expect(isLocalMode(c)).toBe(true);
+  });
+
+  it('reads DIGEST_AT as a time of day or off, and refuses anything else (issue 17)', () => {
+    expect(loadConfig({ DIGEST_AT: '7:30' }).DIGEST_AT).toEqual({ hour: 7, minute: 30 });
+    expect(loadConfig({ DIGEST_AT: 'OFF' }).DIGEST_AT).toBeNull();
+    expect(problemsOf({ DIGEST_AT: '25:00' })).toEqual([{ variable: 'DIGEST_AT', message: 'must be a time HH:MM (24-hour, e.g. 09:00) or off' }]);
+    expect(problemsOf({ EXPORT_LINK_SECRET: 'short' })).toEqual([{ variable: 'EXPORT_LINK_SECRET', message: 'must be at least 32 characters (it signs export links)' }]);
   });
 
   it('treats empty variables as unset', () => {

@@ -14,9 +14,13 @@ import enAdmin from './en/admin.json';
 import jaAdmin from './ja/admin.json';
 import enSync from './en/sync.json';
 import jaSync from './ja/sync.json';
+import enDigest from './en/digest.json';
+import jaDigest from './ja/digest.json';
+import enExport from './en/export.json';
+import jaExport from './ja/export.json';
 
-const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync };
-const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync };
+const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync, ...enDigest, ...enExport };
+const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync, ...jaDigest, ...jaExport };
 
 /**
  * Domain words come from the glossary (src/domain/glossary.ts): a message names one as `{@estimatedValue}`, and the

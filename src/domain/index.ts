@@ -10,6 +10,7 @@ export { createDeal, crossFieldErrors, receiveReferral, type Creation } from './
 export type { Decision, DomainEvent, Effects, EventType, RefusedChange } from './decision';
 export * from './customer';
 export * from './deal';
+export * from './digest';
 export * from './expiry';
 export * from './fields';
 export * from './countries';

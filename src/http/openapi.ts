@@ -298,6 +298,24 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
           responses: { '200': { description: 'OK.' }, '503': { description: 'Database unavailable.' } },
         },
       },
+      '/exports/{file}': {
+        get: {
+          operationId: 'exportDownload',
+          summary: 'Issue 17: an export of deals (`export` in a Teams channel or group chat), by its short-lived signed link.',
+          description: 'The link is signed (HMAC, EXPORT_LINK_SECRET) and valid for EXPORT_LINK_MINUTES. The file holds the deals its requester may see at the moment of the download; every download is audited.',
+          security: [],
+          parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' }, description: '<signed id>.xlsx or <signed id>.csv' }],
+          responses: {
+            '200': {
+              description: 'The file (.xlsx, or .csv in UTF-8 with a BOM), as an attachment.',
+              content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/csv': {} },
+            },
+            '403': { description: 'EXPORT_NO_SCOPE: the requester no longer has a location in their scope.', content: json('ServerError') },
+            '404': { description: 'EXPORT_NOT_FOUND: not a link this service signed (altered, unsigned, wrong format); nothing was read.', content: json('ServerError') },
+            '410': { description: 'EXPORT_EXPIRED: a genuine link past its time.', content: json('ServerError') },
+          },
+        },
+      },
       '/api/openapi.json': {
         get: { operationId: 'openapi', summary: 'This document.', security: [], responses: { '200': { description: 'OpenAPI 3.1 document.' } } },
       },

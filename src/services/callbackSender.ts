@@ -43,6 +43,11 @@ export interface PostTarget {
 
 /** POSTs `body` as JSON; null on a 2xx answer, else the failure's category. */
 export function postJson(target: PostTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<DeliveryFailure | null> {
+  return sendTo(target, 'POST', { ...headers, 'content-type': 'application/json' }, body, timeoutMs);
+}
+
+/** Sends `body` with `method` to the checked address; null on a 2xx answer, else the failure's category. */
+export function sendTo(target: PostTarget, method: 'POST' | 'PUT', headers: Record<string, string>, body: string | Buffer, timeoutMs: number): Promise<DeliveryFailure | null> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (outcome: DeliveryFailure | null) => {
@@ -53,8 +58,8 @@ export function postJson(target: PostTarget, headers: Record<string, string>, bo
     };
     const client = target.url.protocol === 'https:' ? https : http;
     const req = client.request(target.url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      method,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       agent: false,
       lookup: pinnedLookup(target.address),
     });

@@ -1,4 +1,4 @@
-import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
+import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type LocationDigest, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
 import type { DealReader } from '../store/deals/queries';
 
 /**
@@ -24,6 +24,16 @@ export class DealQueries {
 
   pipeline(actor: Actor, filter: DealFilter = {}): Promise<Pipeline> {
     return this.reader.pipeline(actor, filter);
+  }
+
+  /** Issue 17: what needs attention in one location today (the daily digest); null for an unknown location. */
+  digest(locationId: string, opts: { now: Date; staleDays: number; limit: number }): Promise<LocationDigest | null> {
+    return this.reader.digest(locationId, opts);
+  }
+
+  /** Issue 17: every deal the actor may see with the filter, up to `max` (the export). */
+  all(actor: Actor, filter: DealFilter, max: number): Promise<{ items: DealRecord[]; more: boolean }> {
+    return this.reader.all(actor, filter, max);
   }
 
   notes(dealId: string): Promise<NoteEntry[]> {

@@ -22,6 +22,8 @@ export const JOB = {
   pollPartnerCenter: 'pc.poll',
   /** Issue 13: tell the admins about a referral for a Partner Center location no location here is mapped to. */
   announceUnmapped: 'pc.unmapped',
+  /** Issue 17: post a location's daily digest (or, asked for with `digest now`, the digests of some locations). */
+  postDigest: 'digest.post',
 } as const;
 
 export type JobKind = (typeof JOB)[keyof typeof JOB];
@@ -77,6 +79,31 @@ export const fetchFromPartnerCenter = (uri: string, referralId: string): JobSpec
 export const pollPartnerCenter = (runAfter?: Date): JobSpec => ({ kind: JOB.pollPartnerCenter, orderKey: 'pc:poll', ...(runAfter ? { runAfter } : {}) });
 
 export const announceUnmapped = (referralId: string): JobSpec => ({ kind: JOB.announceUnmapped, orderKey: `pc:unmapped:${referralId}`, payload: { referralId } });
+
+/** What a digest job posts: one location's day (scheduled), or locations into the asker's conversation (`digest now`). */
+export interface DigestPayload {
+  /** The moment the digest speaks of (ISO): days left and dates are counted from it. */
+  at: string;
+  /** Scheduled: the location and its local day (the DigestRun key). */
+  locationId?: string;
+  day?: string;
+  /** `digest now`: the locations, the conversation to post into and the asker's language. */
+  locationIds?: string[];
+  conversationId?: string;
+  locale?: string;
+}
+
+export const postDailyDigest = (locationId: string, day: string, at: Date): JobSpec => ({
+  kind: JOB.postDigest,
+  orderKey: `digest:${locationId}`,
+  payload: { at: at.toISOString(), locationId, day } satisfies DigestPayload,
+});
+
+export const postDigestNow = (locationIds: string[], conversationId: string, locale: string, at: Date): JobSpec => ({
+  kind: JOB.postDigest,
+  orderKey: `digest:now:${conversationId}`,
+  payload: { at: at.toISOString(), locationIds, conversationId, locale } satisfies DigestPayload,
+});
 
 /**
  * Issue 13: whether a deal's changes go to Partner Center — a deal that came from Partner Center, or one made here

@@ -15,6 +15,9 @@ import { ConversationStore } from '../store/conversations';
 import { CustomerDirectory } from '../store/customers';
 import { pingDatabase, type Database } from '../store/database';
 import { DealReader } from '../store/deals/queries';
+import { DigestStore } from '../store/digest';
+import { ExportStore } from '../store/exports';
+import { ExportService } from './exports';
 import { DealRepository } from '../store/deals/repository';
 import { ExpiryStore } from '../store/expiry';
 import { JobStore } from '../store/jobs';
@@ -74,6 +77,10 @@ export interface Services {
   outbox: Outbox;
   /** Issue 13: the Partner Center sync (null when it is not configured). */
   partnerCenter: PartnerCenterService | null;
+  /** Issue 17: each location's daily digest, taken once per local day. */
+  digests: DigestStore;
+  /** Issue 17: export requests, signed links, and their audited deliveries. */
+  exports: ExportService;
   /** The database answers (GET /healthz). */
   health: { kind: Database['kind']; ping(): Promise<void> };
 }
@@ -146,13 +153,15 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
   const syncOn = isPartnerCenterSyncOn(config);
   const commands = createDealCommands(db, domain, { jobs: () => jobs.kick(), notifications: () => outbox.kick() }, syncOn);
   const partnerCenter = syncOn ? createPartnerCenter(config, commands, jobStore, jobs, domain, logger, prisma) : null;
+  const queries = new DealQueries(new DealReader(prisma));
+  const people = new PeopleStore(prisma);
   return {
     config,
     logger,
     domain,
     commands,
-    queries: new DealQueries(new DealReader(prisma)),
-    people: new PeopleStore(prisma),
+    queries,
+    people,
     admin: new AdminStore(prisma),
     bootstrap: new Bootstrap(prisma, config, logger),
     tenant: new TenantStore(prisma),
@@ -166,6 +175,12 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     jobStore,
     outbox,
     partnerCenter,
+    digests: new DigestStore(prisma),
+    exports: new ExportService(new ExportStore(prisma), queries, people, {
+      secret: config.EXPORT_LINK_SECRET,
+      linkMinutes: config.EXPORT_LINK_MINUTES,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
     health: {
       kind: db.kind,
       ping: () => pingDatabase(db),

@@ -62,7 +62,7 @@ describe('Teams app package', () => {
 
   test('bot id and endpoint domain come from the environment; scopes, files and commands as the bot supports them', () => {
     const bot = (pkg.manifest.bots as any[])[0];
-    expect(bot).toMatchObject({ botId: BOT_ID, scopes: ['personal', 'team', 'groupChat'], supportsFiles: false });
+    expect(bot).toMatchObject({ botId: BOT_ID, scopes: ['personal', 'team', 'groupChat'], supportsFiles: true });
     expect(pkg.manifest.validDomains).toEqual(['cosell.contoso.com']);
     expect(JSON.stringify(pkg.manifest)).not.toContain('${{');
     // Everyone sees the manifest's command menu, so the admin-only commands stay off it (as on the help card).

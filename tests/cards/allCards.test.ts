@@ -5,6 +5,7 @@ import type { Locale } from '../../cards/i18n';
 import { coreCardBuilders } from './builders/coreCards';
 import { dealCardBuilders } from './builders/dealCards';
 import { otherCardBuilders } from './builders/otherCards';
+import { digestCardBuilders } from './builders/digestCards';
 import { syncCardBuilders } from './builders/syncCards';
 import type { NamedCardBuilder } from './builders/types';
 
@@ -15,7 +16,7 @@ import { rendererProblems } from '../helpers/adaptiveCards';
  * validates it, and our own rules catch what it misses. Add a feature's cards with one line here
  * (see builders/types.ts).
  */
-const BUILDERS: NamedCardBuilder[] = [...coreCardBuilders, ...dealCardBuilders, ...otherCardBuilders, ...syncCardBuilders];
+const BUILDERS: NamedCardBuilder[] = [...coreCardBuilders, ...dealCardBuilders, ...otherCardBuilders, ...digestCardBuilders, ...syncCardBuilders];
 
 const LOCALES: Locale[] = ['ja', 'en'];
 const MAX_BYTES = 80 * 1024;

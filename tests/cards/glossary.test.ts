@@ -8,6 +8,7 @@ import { FORBIDDEN_TERMS, TERMS, fieldLabel, forbiddenTermsIn, mapStage, type La
 import { coreCardBuilders } from './builders/coreCards';
 import { dealCardBuilders } from './builders/dealCards';
 import { otherCardBuilders } from './builders/otherCards';
+import { digestCardBuilders } from './builders/digestCards';
 
 /**
  * Issue 14, section 1: one glossary, the seed's words. Every card the bot can send (the builders of allCards.test.ts,
@@ -16,7 +17,7 @@ import { otherCardBuilders } from './builders/otherCards';
  * lists.
  */
 
-const BUILDERS = [...coreCardBuilders, ...dealCardBuilders, ...otherCardBuilders];
+const BUILDERS = [...coreCardBuilders, ...dealCardBuilders, ...otherCardBuilders, ...digestCardBuilders];
 
 /** The text a user reads on a card: every string under a property Teams shows. */
 function shownText(card: unknown): string[] {

@@ -6,6 +6,7 @@ import { welcomeCard } from '../../bot/welcome';
 import { coreCardBuilders } from './builders/coreCards';
 import { dealCardBuilders } from './builders/dealCards';
 import { otherCardBuilders } from './builders/otherCards';
+import { digestCardBuilders } from './builders/digestCards';
 import { rendererHtml as officialHtml, visibleText } from '../helpers/adaptiveCards';
 
 /**
@@ -101,7 +102,7 @@ function compare(finished: unknown, bound: unknown, where: string, out: Finding[
   }
 }
 
-const BUILDERS = [...coreCardBuilders, ...dealCardBuilders, ...otherCardBuilders];
+const BUILDERS = [...coreCardBuilders, ...dealCardBuilders, ...otherCardBuilders, ...digestCardBuilders];
 const LOCALES: Locale[] = ['ja', 'en'];
 
 /** Runs every builder and keeps what it asked renderCard to render. */

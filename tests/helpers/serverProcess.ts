@@ -24,7 +24,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (/^Microsoft/i.test(k) || k === 'NODE_OPTIONS' || k.startsWith('JEST') || k === 'TEST_DB') continue;
     env[k] = v;
   }
-  return { ...env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...extra };
+  // The daily digest (issue 17) posts on the wall clock: off unless a test asks for it.
+  return { ...env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', DIGEST_AT: 'off', ...extra };
 }
 
 export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {

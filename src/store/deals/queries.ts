@@ -10,12 +10,16 @@ import {
   type AuditEntry,
   type DealFilter,
   type DealRecord,
+  type LocationDigest,
   type NoteEntry,
   type Page,
   type Pipeline,
   type RecentContact,
   type Result,
   type Stage,
+  calendarDaysBetween,
+  dayIn,
+  defaultZoneFor,
 } from '../../domain';
 import { escapeLike } from '../like';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
@@ -99,6 +103,94 @@ export class DealReader {
         .sort((a, b) => a.currency.localeCompare(b.currency))
         .map((t) => ({ ...t, total: text(t.total), weighted: text(t.weighted) })),
     };
+  }
+
+  /**
+   * Issue 17: what needs attention in one location at `now` (its local day in its own zone): referrals waiting for an
+   * answer, active deals past their close date, active deals whose stage has not changed since `staleBefore`,
+   * registrations waiting for review, Partner Center sync failures. At most `limit` of each, with the totals.
+   */
+  async digest(locationId: string, opts: { now: Date; staleDays: number; limit: number }): Promise<LocationDigest | null> {
+    const location = await this.prisma.location.findUnique({ where: { id: locationId }, select: { id: true, name: true, country: true, timeZone: true } });
+    if (!location) return null;
+    const zone = location.timeZone ?? defaultZoneFor(location.country);
+    const { now, limit } = opts;
+    const day = dayIn(now, zone);
+    const staleBefore = new Date(now.getTime() - opts.staleDays * 86_400_000);
+    const here = { locationId };
+    const waiting: Prisma.DealWhereInput = { ...here, direction: 'inbound', status: 'New', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+    const overdue: Prisma.DealWhereInput = { ...here, status: 'Active', closeDate: { lt: new Date(`${day}T00:00:00Z`) } };
+    const review: Prisma.DealWhereInput = { ...here, registration: { status: 'PendingReview' } };
+    const failed: Prisma.DealWhereInput = { ...here, pcState: 'failed' };
+    const records = (where: Prisma.DealWhereInput, orderBy: Prisma.DealOrderByWithRelationInput[]) =>
+      this.prisma.deal.findMany({ where, include: recordInclude, orderBy, take: limit, relationLoadStrategy: 'query' }).then((rows) => rows.map(toRecord));
+    // The last stage change: the newest stage event, else acceptance, else creation. Overdue deals are listed as such.
+    const staleRows = await this.prisma.$queryRaw<{ id: string; since: Date; total: bigint }[]>`
+      SELECT s.id, s.since, COUNT(*) OVER () AS total FROM (
+        SELECT d.id, GREATEST(d."createdAt", COALESCE(d."acceptedAt", d."createdAt"), COALESCE(MAX(a."createdAt"), d."createdAt")) AS since
+        FROM "Deal" d
+        LEFT JOIN "AuditEvent" a ON a."dealId" = d.id AND a.type IN ('StageCompleted', 'StageSet')
+        WHERE d."locationId" = ${locationId} AND d.status = 'Active' AND d."closeDate" >= ${day}::date
+        GROUP BY d.id
+      ) s
+      WHERE s.since < ${staleBefore}
+      ORDER BY s.since ASC, s.id ASC
+      LIMIT ${limit}`;
+    const staleDeals = new Map((await records({ id: { in: staleRows.map((r) => r.id) } }, [])).map((d) => [d.id, d]));
+    const [referrals, referralsTotal, overdueDeals, overdueTotal, registrations, registrationsTotal, syncFailures, syncFailuresTotal] = await Promise.all([
+      records(waiting, [{ expiresAt: { sort: 'asc', nulls: 'last' } }, { number: 'asc' }]),
+      this.prisma.deal.count({ where: waiting }),
+      records(overdue, [{ closeDate: 'asc' }, { number: 'asc' }]),
+      this.prisma.deal.count({ where: overdue }),
+      records(review, [{ registration: { submittedAt: 'asc' } }]),
+      this.prisma.deal.count({ where: review }),
+      records(failed, [{ updatedAt: 'asc' }]),
+      this.prisma.deal.count({ where: failed }),
+    ]);
+    return {
+      locationId: location.id,
+      locationName: location.name,
+      timeZone: zone,
+      day,
+      referrals: {
+        items: referrals.map((deal) => ({ deal, daysLeft: deal.expiresAt ? Math.max(0, calendarDaysBetween(now, deal.expiresAt, zone)) : 0 })),
+        total: referralsTotal,
+      },
+      overdue: { items: overdueDeals, total: overdueTotal },
+      stale: {
+        items: staleRows.flatMap((r) => {
+          const deal = staleDeals.get(r.id);
+          return deal ? [{ deal, since: new Date(r.since) }] : [];
+        }),
+        total: Number(staleRows[0]?.total ?? 0),
+      },
+      registrations: { items: registrations, total: registrationsTotal },
+      syncFailures: { items: syncFailures, total: syncFailuresTotal },
+    };
+  }
+
+  /**
+   * Issue 17: every deal the actor may see with the filter (the export), newest first, read in pages of `pageSize`;
+   * at most `max` (the caller says when there were more).
+   */
+  async all(actor: Actor, filter: DealFilter, max: number, pageSize = 500): Promise<{ items: DealRecord[]; more: boolean }> {
+    const where = whereFor(actor, filter);
+    if (!where) return { items: [], more: false };
+    const items: DealRecord[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const rows = await this.prisma.deal.findMany({
+        where: before === undefined ? where : { AND: [where, { number: { lt: before } }] },
+        include: recordInclude,
+        orderBy: { number: 'desc' },
+        take: Math.min(pageSize, max + 1 - items.length),
+        relationLoadStrategy: 'query',
+      });
+      items.push(...rows.map(toRecord));
+      if (items.length > max) return { items: items.slice(0, max), more: true };
+      if (rows.length < pageSize) return { items, more: false };
+      before = items[items.length - 1]!.number;
+    }
   }
 
   /** The phone the person gave for themself on their latest team entry (so forms need not ask again), if any. */
