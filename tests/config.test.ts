@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       // Issue 13: no Partner Center sign-in configured = no sync; these only say where it would go.
       PARTNER_CENTER_API_URL: 'https://api.partner.microsoft.com/v1.0/engagements/referrals',
       PARTNER_CENTER_POLL_SECONDS: 300,
+      PARTNER_CENTER_TIMEOUT_SECONDS: 30,
       PARTNER_CENTER_CERT_HOSTS: ['3psostorageacct.blob.core.windows.net'],
       PARTNER_CENTER_WEBHOOK_REGISTRATION_URL: 'https://api.partnercenter.microsoft.com/webhooks/v1/registration',
       PARTNER_CENTER_REFERRAL_LINK: 'https://partner.microsoft.com/dashboard/v2/referrals/{id}',
