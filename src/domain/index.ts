@@ -14,6 +14,7 @@ export * from './expiry';
 export * from './fields';
 export { isRegistrationEligible } from './guards';
 export * from './glossary';
+export * from './insights';
 export * from './machine';
 export * from './normalize';
 export * from './partnerCenter';

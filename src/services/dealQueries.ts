@@ -1,4 +1,4 @@
-import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
+import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type Insights, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
 import type { DealReader } from '../store/deals/queries';
 
 /**
@@ -24,6 +24,11 @@ export class DealQueries {
 
   pipeline(actor: Actor, filter: DealFilter = {}): Promise<Pipeline> {
     return this.reader.pipeline(actor, filter);
+  }
+
+  /** Issue 17: pipeline, funnel, times, win rate and decline reasons of what the actor may see; null = nothing. */
+  insights(actor: Actor, filter: DealFilter = {}, now = new Date()): Promise<Insights | null> {
+    return this.reader.insights(actor, filter, now);
   }
 
   notes(dealId: string): Promise<NoteEntry[]> {

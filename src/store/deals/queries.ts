@@ -10,6 +10,7 @@ import {
   type AuditEntry,
   type DealFilter,
   type DealRecord,
+  type Insights,
   type NoteEntry,
   type Page,
   type Pipeline,
@@ -18,6 +19,7 @@ import {
   type Stage,
 } from '../../domain';
 import { escapeLike } from '../like';
+import { readInsights } from './insights';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
 import { findRecordRow } from './repository';
 
@@ -101,6 +103,12 @@ export class DealReader {
     };
   }
 
+  /** Issue 17: the insights card's numbers for what the actor may see (null: nothing, e.g. no role). */
+  async insights(actor: Actor, filter: DealFilter = {}, now = new Date()): Promise<Insights | null> {
+    const visible = whereFor(actor, filter);
+    return visible ? readInsights(this.prisma, visible, now) : null;
+  }
+
   /** The phone the person gave for themself on their latest team entry (so forms need not ask again), if any. */
   async ownPhone(actor: Actor): Promise<string | null> {
     if (actor.kind === 'system') return null;
@@ -155,6 +163,13 @@ const STAGE_ORDER: readonly Stage[] = [
   'lost',
 ];
 
+/** Deals a person created, accepted or is on the team of (by user id, or by email for members added by address). */
+function worksOn(member: { id: string; email: string | null }): Prisma.DealWhereInput[] {
+  const onTeam: Prisma.DealWhereInput[] = [{ createdById: member.id }, { acceptedById: member.id }, { team: { some: { userId: member.id } } }];
+  if (member.email) onTeam.push({ team: { some: { email: { equals: member.email, mode: 'insensitive' } } } });
+  return onTeam;
+}
+
 /** The Prisma filter for "what this actor may see", combined with the caller's filters. Null = nothing. */
 export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWhereInput | null {
   const visibility = visibilityFilter(actor);
@@ -163,11 +178,11 @@ export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWher
   if (visibility.locations) and.push({ locationId: { in: visibility.locations } });
   const member = visibility.teamMember ?? (filter.mine && actor.kind !== 'system' ? { id: actor.id, email: actor.email?.toLowerCase() ?? null } : null);
   if (member) {
-    const onTeam: Prisma.DealWhereInput[] = [{ createdById: member.id }, { acceptedById: member.id }, { team: { some: { userId: member.id } } }];
-    if (member.email) onTeam.push({ team: { some: { email: { equals: member.email, mode: 'insensitive' } } } });
+    const onTeam = worksOn(member);
     // R3 with the New-referral rule of permissions.ts: an unanswered referral is visible to its location's users.
     and.push(visibility.teamMember && !filter.mine ? { OR: [{ status: 'New' }, ...onTeam] } : { OR: onTeam });
   }
+  if (filter.people) and.push({ OR: filter.people.flatMap(worksOn) });
   if (filter.direction) and.push({ direction: filter.direction });
   if (filter.type) and.push({ type: filter.type });
   if (filter.status) and.push({ status: filter.status });
