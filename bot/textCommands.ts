@@ -8,6 +8,7 @@ import { adminTextHandlers } from './admin/commands';
 import { linkLocation, listRoutes } from './routeCommands';
 import { partnerCenterTextHandlers } from './partnerCenter';
 import { dealTextHandlers } from './dealCommands';
+import { insights } from './insights';
 import { wizardTextHandlers } from './dialogs/wizardCommands';
 
 /** The typed commands and their handlers. Add a feature's commands here. */
@@ -23,6 +24,7 @@ export const TEXT_HANDLERS: Partial<Record<CommandId, TextHandler>> = {
   linkLocation,
   routes: listRoutes,
   ...dealTextHandlers,
+  insights,
   ...wizardTextHandlers,
   ...adminTextHandlers,
   ...partnerCenterTextHandlers,

@@ -9,6 +9,7 @@ import { registerPartnerCenterListeners } from '../bot/partnerCenter';
 import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
+import { registerChartRoutes } from './http/charts';
 import { registerDealsApi } from './http/deals';
 import { registerNotificationRoutes } from './http/notifications';
 import { registerOpenApi } from './http/openapi';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): App {
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
   registerOpenApi(server, { publicBaseUrl: config.PUBLIC_BASE_URL });
+  registerChartRoutes(server, { charts: services.charts, logger });
   registerPartnerCenterRoutes(server, { logger, partnerCenter: pc, apiClients: config.API_CLIENTS, oldestPendingAt });
   const http = server.server;
   const inflight = trackInflight(http);

@@ -14,9 +14,11 @@ import enAdmin from './en/admin.json';
 import jaAdmin from './ja/admin.json';
 import enSync from './en/sync.json';
 import jaSync from './ja/sync.json';
+import enInsights from './en/insights.json';
+import jaInsights from './ja/insights.json';
 
-const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync };
-const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync };
+const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync, ...enInsights };
+const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync, ...jaInsights };
 
 /**
  * Domain words come from the glossary (src/domain/glossary.ts): a message names one as `{@estimatedValue}`, and the

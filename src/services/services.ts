@@ -10,6 +10,7 @@ import { PrismaStorage } from '../store/botStorage';
 /** The wizard's state store says so when another click saved first (its eTag no longer matches). */
 export { StorageConflictError } from '../store/botStorage';
 import { CardPostStore } from '../store/cardPosts';
+import { ChartStore } from '../store/charts';
 import { ClaimStore } from '../store/claims';
 import { ConversationStore } from '../store/conversations';
 import { CustomerDirectory } from '../store/customers';
@@ -25,6 +26,7 @@ import { RouteStore } from '../store/routes';
 import { DealCommands, type CommitListener } from './dealCommands';
 import { DealQueries } from './dealQueries';
 import { JobWorker } from './jobWorker';
+import { ChartLinks, chartLinkSecret } from './charts/links';
 import { referralSendersOf } from '../referralSenders';
 import type { Resolve } from './callbackTarget';
 import { JOB } from './followUps';
@@ -74,6 +76,8 @@ export interface Services {
   outbox: Outbox;
   /** Issue 13: the Partner Center sync (null when it is not configured). */
   partnerCenter: PartnerCenterService | null;
+  /** Issue 17: the insights card's charts, as signed links (GET /charts/<id>.png). */
+  charts: ChartLinks;
   /** The database answers (GET /healthz). */
   health: { kind: Database['kind']; ping(): Promise<void> };
 }
@@ -166,6 +170,11 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     jobStore,
     outbox,
     partnerCenter,
+    charts: new ChartLinks(new ChartStore(prisma), {
+      baseUrl: config.PUBLIC_BASE_URL,
+      secret: chartLinkSecret(config),
+      ttlMs: config.CHART_LINK_MINUTES * 60_000,
+    }),
     health: {
       kind: db.kind,
       ping: () => pingDatabase(db),

@@ -12,7 +12,7 @@ import type { ChartSpec } from '../../domain';
  */
 
 export const CHART_FONT = 'Noto Sans CJK JP';
-/** Width of a chart in CSS pixels; the PNG has twice as many (sharp on high-density screens). */
+/** Width of a chart in CSS pixels; the PNG is scaled to exactly twice as many (sharp on high-density screens). */
 export const CHART_WIDTH = 560;
 export const CHART_SCALE = 2;
 const BAR_STEP = 22;
@@ -130,7 +130,7 @@ export function rasterise(svg: string, opts: RasterOptions = {}): Buffer {
   fontFiles ??= CHART_FONT_FILES.map((f) => path.join(fontDirectory(), f));
   const resvg = new Resvg(svg, {
     font: { fontFiles: opts.withoutFont ? [] : fontFiles, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
-    fitTo: { mode: 'zoom', value: CHART_SCALE },
+    fitTo: { mode: 'width', value: CHART_WIDTH * CHART_SCALE },
   });
   return resvg.render().asPng();
 }

@@ -1,0 +1,24 @@
+-- Issue 17, insights: the 90-day window of the insights card reads deals by when they were received, accepted and
+-- closed; the card's charts wait in ChartImage (reader's words and numbers) until their signed links expire.
+
+-- CreateIndex
+CREATE INDEX "Deal_receivedAt_idx" ON "Deal"("receivedAt");
+
+-- CreateIndex
+CREATE INDEX "Deal_acceptedAt_idx" ON "Deal"("acceptedAt");
+
+-- CreateIndex
+CREATE INDEX "Deal_closedAt_idx" ON "Deal"("closedAt");
+
+-- CreateTable
+CREATE TABLE "ChartImage" (
+    "id" TEXT NOT NULL,
+    "spec" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ChartImage_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "ChartImage_expiresAt_idx" ON "ChartImage"("expiresAt");
