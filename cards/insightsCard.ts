@@ -3,6 +3,7 @@ import {
   DEAL_TYPE_LABEL,
   INSIGHT_DAYS,
   INSIGHT_STAGES,
+  LIST_SEPARATOR,
   STAGE_LABEL,
   TERMS,
   formatDate,
@@ -72,7 +73,7 @@ export function insightsView(locale: Locale, insights: Insights, heading: Insigh
       const n = rows.reduce((sum, r) => sum + r.count, 0);
       const weighted = rows.map((r) => formatMoney(r.weighted, r.currency, locale)).join(' / ');
       bars.push({ label: stageName(stage, locale), value: n, text: t(locale, 'insights.pipeline.bar', { count: count(n, locale), weighted }) });
-      pipelineLines.push(`${DEAL_TYPE_LABEL[type][locale]} · ${t(locale, 'insights.pipeline.row', { stage: stageName(stage, locale), count: count(n, locale), weighted })}`);
+      pipelineLines.push(`${DEAL_TYPE_LABEL[type][locale]}${LIST_SEPARATOR[locale]}${t(locale, 'insights.pipeline.row', { stage: stageName(stage, locale), count: count(n, locale), weighted })}`);
     }
     if (bars.length) groups.push({ title: DEAL_TYPE_LABEL[type][locale], bars });
   }
@@ -128,7 +129,7 @@ export function insightsView(locale: Locale, insights: Insights, heading: Insigh
     chart: reasons.length
       ? chartOf({
           kind: 'bars',
-          title: `${t(locale, 'insights.declines.chart')} · ${winRate}`,
+          title: `${t(locale, 'insights.declines.chart')}${LIST_SEPARATOR[locale]}${winRate}`,
           axis: '',
           groups: [{ title: '', bars: reasons.map((r) => ({ label: r.label, value: r.n, text: count(r.n, locale), series: r.series })) }],
         })

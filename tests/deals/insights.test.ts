@@ -141,7 +141,7 @@ describe('insights / 分析', () => {
     for (const line of [
       '分析',
       'Contoso Japan – Tokyo: あなたの取引',
-      'ソリューション評価 · 受け取り: 1 件、加重値 ¥200,000',
+      'ソリューション評価・受け取り: 1 件、加重値 ¥200,000',
       '受け取り: 4 件 (100%)',
       '承認済み: 3 件 (75%)',
       '受注: 1 件 (25%)',
@@ -152,7 +152,7 @@ describe('insights / 分析', () => {
     ]) {
       expect(text).toContain(line);
     }
-    expect(text).not.toContain('共同販売 · 提案済み');
+    expect(text).not.toContain('共同販売・提案済み');
   });
 
   test('filters: person: and location:, as in deals; unknown ones are explained', async () => {
@@ -163,7 +163,7 @@ describe('insights / 分析', () => {
     expect(ken).toContain('Win rate: 0% (0 Won, 1 Lost)');
     const osaka = cardText(await say('分析 場所:osaka', kit.teams.admin, 'ja-JP'));
     expect(osaka).toContain('場所: Contoso Japan – Osaka');
-    expect(osaka).toContain('ソリューション評価 · 承認済み: 1 件、加重値 ¥50,000');
+    expect(osaka).toContain('ソリューション評価・承認済み: 1 件、加重値 ¥50,000');
     expect(osaka).toContain('勝率: 100% (受注 1 件、失注 0 件)');
     // Outside the reader's scope a location filter finds nothing (R1), not an error.
     expect(cardText(await say('insights location:osaka', kit.teams.tokyoAdmin))).toContain('No open deals.');
