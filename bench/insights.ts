@@ -1,7 +1,7 @@
 /**
  * `npm run bench:insights` (issue 17): the insights card at 100,000 deals, and its charts.
  *
- * - Card query: `queries.insights` (seven SQL queries side by side) plus building the card, no image rendering,
+ * - Card query: `queries.insights` (five SQL queries side by side) plus building the card, no image rendering,
  *   measured one request at a time for four readers: a global admin, a location admin, a Referrals user (R3: only
  *   deals they work on, through the team table) and an admin with a `person:` filter. Target p95 < 200 ms.
  * - Chart rendering: each of the card's three charts, Vega-Lite → SVG → PNG, after one warm-up. Target < 300 ms.
@@ -27,7 +27,7 @@ const SAMPLES = Number(process.env.BENCH_INSIGHT_SAMPLES ?? 40);
 const CHART_SAMPLES = Number(process.env.BENCH_CHART_SAMPLES ?? 20);
 
 /** 100,000 deals over three years (about 8 % of them in the 90-day window), with received/accepted/closed times. */
-async function seed(db: Database): Promise<Record<'admin' | 'tokyoAdmin' | 'user', PersonActor> & { person: { id: string; email: string | null } }> {
+export async function seed(db: Database): Promise<Record<'admin' | 'tokyoAdmin' | 'user', PersonActor> & { person: { id: string; email: string | null } }> {
   const p = db.prisma;
   const people = new PeopleStore(p);
   await p.location.createMany({ data: [{ id: 'bench-tokyo', name: 'Bench Tokyo', country: 'JP' }, { id: 'bench-osaka', name: 'Bench Osaka', country: 'JP' }, { id: 'bench-nagoya', name: 'Bench Nagoya', country: 'JP' }] });
@@ -191,7 +191,9 @@ async function main(): Promise<void> {
   console.log(text);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

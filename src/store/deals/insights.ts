@@ -14,7 +14,7 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The numbers of the insights card (definitions in src/domain/insights.ts), for the deals `visible` names (the caller's
- * `whereFor`: the same visibility as every list), in seven queries run side by side. Counts and sums are grouped in SQL; only the
+ * `whereFor`: the same visibility as every list), in five queries run side by side. Counts and sums are grouped in SQL; only the
  * two medians read rows, and only the window's (a date-bounded index range).
  */
 export async function readInsights(prisma: PrismaClient, visible: Prisma.DealWhereInput, now: Date): Promise<Insights> {
@@ -28,11 +28,12 @@ export async function readInsights(prisma: PrismaClient, visible: Prisma.DealWhe
       _count: { _all: true },
       _sum: { value: true },
     }),
-    Promise.all([
-      prisma.deal.count({ where: scoped({ direction: 'inbound', receivedAt: within }) }),
-      prisma.deal.count({ where: scoped({ direction: 'inbound', receivedAt: within, acceptedAt: { not: null } }) }),
-      prisma.deal.count({ where: scoped({ direction: 'inbound', receivedAt: within, acceptedAt: { not: null }, substatus: 'Won' }) }),
-    ]),
+    // Per substatus: all received, and those with an acceptance time (counting a column counts its non-nulls).
+    prisma.deal.groupBy({
+      by: ['substatus'],
+      where: scoped({ direction: 'inbound', receivedAt: within }),
+      _count: { _all: true, acceptedAt: true },
+    }),
     prisma.deal.findMany({
       where: scoped({ acceptedAt: within, receivedAt: { not: null } }),
       select: { receivedAt: true, acceptedAt: true },
@@ -76,7 +77,11 @@ export async function readInsights(prisma: PrismaClient, visible: Prisma.DealWhe
     since,
     until,
     pipeline: mergeRows(pipeline),
-    funnel: { received: funnel[0], accepted: funnel[1], won: funnel[2] },
+    funnel: {
+      received: funnel.reduce((n, g) => n + g._count._all, 0),
+      accepted: funnel.reduce((n, g) => n + g._count.acceptedAt, 0),
+      won: funnel.filter((g) => g.substatus === 'Won').reduce((n, g) => n + g._count.acceptedAt, 0),
+    },
     timeToAccept: { medianHours: median(toAccept), count: toAccept.length },
     timeToWin: { medianHours: median(toWin), count: toWin.length },
     outcomes: { won, lost },
