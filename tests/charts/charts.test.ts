@@ -67,12 +67,12 @@ describe('chart images', () => {
   test('a PNG of the chart width at twice the density, its height following the bars', async () => {
     const img = decodePng(await renderChart(ja));
     expect(img.width).toBe(CHART_WIDTH * CHART_SCALE);
-    expect(img.height).toBeGreaterThan(150 * CHART_SCALE);
+    expect(img.height).toBeGreaterThan(100 * CHART_SCALE);
     expect(img.height).toBeLessThan(600 * CHART_SCALE);
     // The SVG names the bundled font and carries the Japanese words.
     const svg = await chartSvg(ja);
     expect(svg).toContain(CHART_FONT);
-    for (const word of ['販売ステージ別のパイプライン', 'ソリューション評価', '共同販売', 'データを収集する']) expect(svg).toContain(word);
+    for (const word of ['ソリューション評価', '共同販売', 'データを収集する']) expect(svg).toContain(word);
   });
 
   test('Japanese is drawn with real glyphs: text that differs draws differently, and the font is what draws it', () => {

@@ -115,15 +115,15 @@ describe('insights / 分析', () => {
     for (const line of [
       'Insights',
       'Deals in Contoso Japan – Tokyo',
-      'Solution assessment · Received: 1 deals, weighted ¥200,000',
-      'Solution assessment · Accepted: 2 deals, weighted ¥300,000',
-      'Solution assessment · Secure customer LOE: 1 deals, weighted ¥400,000',
-      'Co-sell · Proposed: 1 deals, weighted $6,000',
+      'Solution assessment · Received: 1, weighted ¥200,000',
+      'Solution assessment · Accepted: 2, weighted ¥300,000',
+      'Solution assessment · Secure customer LOE: 1, weighted ¥400,000',
+      'Co-sell · Proposed: 1, weighted $6,000',
       'Received: 8 (100%)',
       'Accepted: 3 (38%)',
       'Won: 1 (13%)',
-      'Time to accept: 4 hours (3 referrals)',
-      'Time to win: 17 days (2 deals)',
+      'Time to accept: 4 hours (median of 3)',
+      'Time to win: 17 days (median of 2)',
       'Win rate: 50% (2 Won, 2 Lost)',
       "Project budget isn't adequate: 2",
       "Customer didn't respond: 1",
@@ -158,7 +158,7 @@ describe('insights / 分析', () => {
   test('filters: person: and location:, as in deals; unknown ones are explained', async () => {
     const ken = cardText(await say('insights person:ken', kit.teams.admin));
     expect(ken).toContain('Person: Ken Tokyo');
-    expect(ken).toContain('Co-sell · Proposed: 1 deals, weighted $6,000');
+    expect(ken).toContain('Co-sell · Proposed: 1, weighted $6,000');
     expect(ken).not.toContain('Solution assessment ·');
     expect(ken).toContain('Win rate: 0% (0 Won, 1 Lost)');
     const osaka = cardText(await say('分析 場所:osaka', kit.teams.admin, 'ja-JP'));
@@ -169,6 +169,21 @@ describe('insights / 分析', () => {
     expect(cardText(await say('insights location:osaka', kit.teams.tokyoAdmin))).toContain('No open deals.');
     expect(cardText(await say('insights stage:won', kit.teams.admin))).toContain('"stage:won" is not a filter I know.');
     expect(cardText(await say('insights person:nobody-like-this', kit.teams.admin))).toContain('No one I know matches "nobody-like-this".');
+  });
+
+  test('accepting a referral records when (the time to accept starts from it)', async () => {
+    const received = await kit.app.app.services.commands.receive(referral());
+    if (!received.ok) throw new Error(received.refusal.code);
+    const before = Date.now();
+    const accepted = await kit.app.app.services.commands.execute(
+      received.value.deal.id,
+      { type: 'accept', input: { name: 'Timed acceptance', value: 1000, closeDate: inDays(30), notes: 'ok', team: [memberOf(kit.actors.tokyoUser)] } },
+      kit.actors.tokyoUser,
+    );
+    expect(accepted.ok).toBe(true);
+    const row = await kit.app.db.prisma.deal.findUniqueOrThrow({ where: { id: received.value.deal.id } });
+    expect(row.acceptedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(row.acceptedAt!.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   test('someone without a role gets nothing: no numbers, no chart', async () => {
@@ -191,7 +206,7 @@ describe('insights / 分析', () => {
       expect(res.headers.get('content-type')).toBe('image/png');
       const png = Buffer.from(await res.arrayBuffer());
       expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-      expect(png.readUInt32BE(16)).toBe(1120); // 560 CSS pixels at twice the density
+      expect(png.readUInt32BE(16)).toBe(880); // 440 CSS pixels at twice the density
     }
     const path = images[0]!.url.replace(BASE, '');
     const tampered = path.replace(/\.([A-Za-z0-9_-])([A-Za-z0-9_-]{42})\.png$/, (_m, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}.png`);

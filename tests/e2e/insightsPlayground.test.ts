@@ -29,7 +29,7 @@ function freePort(): Promise<number> {
 }
 
 const FLOWS = {
-  en: { client: null, command: 'insights', title: 'Insights', heading: 'Pipeline by Sales stage', text: 'Win rate:' },
+  en: { client: null, command: 'insights', title: 'Insights', heading: 'Pipeline (Sales stage)', text: 'Win rate:' },
   ja: { client: { locale: 'ja-JP', country: 'JP' }, command: '分析', title: '分析', heading: '販売ステージ別のパイプライン', text: '勝率:' },
 } as const;
 
@@ -90,7 +90,7 @@ const FLOWS = {
       const loaded = () => images.evaluateAll((imgs) => imgs.filter((i: any) => i.complete && i.naturalWidth > 0).length);
       for (let i = 0; i < 100 && (await loaded()) < 3; i++) await page.waitForTimeout(200);
       const widths = await images.evaluateAll((imgs) => imgs.map((i: any) => i.naturalWidth as number));
-      expect(widths).toEqual([1120, 1120, 1120]);
+      expect(widths).toEqual([880, 880, 880]);
       expect(charts.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
       await card.scrollIntoViewIfNeeded();
       await card.screenshot({ path: path.join(ARTIFACTS, `insights-${lang}.png`) });

@@ -22,3 +22,9 @@ CREATE TABLE "ChartImage" (
 
 -- CreateIndex
 CREATE INDEX "ChartImage_expiresAt_idx" ON "ChartImage"("expiresAt");
+
+-- A referral's acceptance time was not recorded before (only its audit event): taken from the event, once.
+UPDATE "Deal" AS d
+SET "acceptedAt" = e."at"
+FROM (SELECT "dealId", MIN("createdAt") AS "at" FROM "AuditEvent" WHERE "type" = 'ReferralAccepted' AND "dealId" IS NOT NULL GROUP BY "dealId") AS e
+WHERE d."id" = e."dealId" AND d."acceptedAt" IS NULL;

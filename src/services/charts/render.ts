@@ -13,9 +13,9 @@ import type { ChartSpec } from '../../domain';
 
 export const CHART_FONT = 'Noto Sans CJK JP';
 /** Width of a chart in CSS pixels; the PNG is scaled to exactly twice as many (sharp on high-density screens). */
-export const CHART_WIDTH = 560;
+export const CHART_WIDTH = 440;
 export const CHART_SCALE = 2;
-const BAR_STEP = 22;
+const BAR_STEP = 24;
 const SERIES_COLOURS = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#9d755d'];
 
 /** assets/fonts from wherever this file runs (src/ under ts, dist/src/ when built). */
@@ -56,12 +56,12 @@ export function vegaLiteSpec(chart: ChartSpec): TopLevelSpec {
   );
   const max = Math.max(1, ...values.map((v) => v.value));
   // The longest text beside a bar decides how much of the width bars may take.
-  const labelWidth = Math.max(60, ...values.map((v) => estimateWidth({ fontSize: 12 }, v.label)));
-  const textWidth = Math.max(40, ...values.map((v) => estimateWidth({ fontSize: 12 }, v.text)));
-  const plot = CHART_WIDTH - labelWidth - 24;
+  const labelWidth = Math.max(60, ...values.map((v) => estimateWidth({ fontSize: 13 }, v.label)));
+  const textWidth = Math.max(40, ...values.map((v) => estimateWidth({ fontSize: 13 }, v.text)));
+  const plot = CHART_WIDTH - labelWidth - 30;
   const share = Math.min(0.85, Math.max(0.3, (plot - textWidth - 12) / plot));
   const series = [...new Set(values.map((v) => v.series))];
-  const y = { field: 'label', type: 'nominal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: { labelLimit: 0, labelFontSize: 12, ticks: false, domain: false, labelPadding: 6 } };
+  const y = { field: 'label', type: 'nominal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: { labelLimit: 0, labelFontSize: 13, ticks: false, domain: false, labelPadding: 6 } };
   const layer = [
     {
       mark: { type: 'bar' as const, cornerRadiusEnd: 2, height: { band: 0.7 } },
@@ -71,19 +71,19 @@ export function vegaLiteSpec(chart: ChartSpec): TopLevelSpec {
       },
     },
     {
-      mark: { type: 'text' as const, align: 'left' as const, dx: 4, fontSize: 12, color: '#333' },
+      mark: { type: 'text' as const, align: 'left' as const, dx: 4, fontSize: 13, color: '#333' },
       encoding: { x: { field: 'value', type: 'quantitative' as const }, text: { field: 'text', type: 'nominal' as const } },
     },
   ];
   const config = {
     font: CHART_FONT,
     view: { stroke: null },
-    title: { fontSize: 15, anchor: 'start' as const, fontWeight: 'bold' as const, offset: 10 },
     header: { labelFontSize: 13, labelFontWeight: 'bold' as const, labelAngle: 0, labelAnchor: 'start' as const, labelOrient: 'top' as const, labelPadding: 4 },
     background: 'white',
-    padding: 12,
+    padding: 8,
   };
-  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: chart.title, data: { values }, config };
+  // The card's heading names the chart: the image carries no title of its own (more room for the bars at card width).
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', data: { values }, config };
   if (chart.groups.length <= 1) {
     return { ...base, width: plot, height: { step: BAR_STEP }, encoding: { y }, layer } as TopLevelSpec;
   }

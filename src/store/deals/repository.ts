@@ -125,7 +125,9 @@ export class DealRepository {
 
   private async write(tx: Prisma.TransactionClient, row: RecordRow, version: number, decision: Decision, actor: Actor, now: Date): Promise<void> {
     const { deal, effects, events } = decision;
-    const updated = await tx.deal.updateMany({ where: { id: row.id, version }, data: mutableColumns(deal, now) });
+    // When a referral was accepted (time to accept, issue 17): the state does not carry it, the moment is the write's.
+    const accepted = events.some((e) => e.type === 'ReferralAccepted') ? { acceptedAt: now } : {};
+    const updated = await tx.deal.updateMany({ where: { id: row.id, version }, data: { ...mutableColumns(deal, now), ...accepted } });
     if (updated.count !== 1) throw new LostRace();
     if (effects.newNotes.length) {
       await tx.dealNote.createMany({
