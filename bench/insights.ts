@@ -75,8 +75,8 @@ export async function seed(db: Database): Promise<Record<'admin' | 'tokyoAdmin' 
     ) d`);
   // Each deal's creator on its team, as the wizard records it (R3 reads the team table).
   await p.$executeRawUnsafe(`
-    INSERT INTO "DealTeamMember" (id, "dealId", "userId", name, email, phone)
-    SELECT gen_random_uuid()::text, d.id, d."createdById", 'Bench seller', u.email, '+81 3 0000 0000'
+    INSERT INTO "DealTeamMember" (id, "dealId", "userId", name, email, "emailKey", phone)
+    SELECT gen_random_uuid()::text, d.id, d."createdById", 'Bench seller', u.email, lower(u.email), '+81 3 0000 0000'
     FROM "Deal" d JOIN "User" u ON u.id = d."createdById"`);
   await p.$executeRawUnsafe('ANALYZE');
   const seller = await people.byId(sellers[3]!);

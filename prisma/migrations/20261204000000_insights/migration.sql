@@ -28,3 +28,11 @@ UPDATE "Deal" AS d
 SET "acceptedAt" = e."at"
 FROM (SELECT "dealId", MIN("createdAt") AS "at" FROM "AuditEvent" WHERE "type" = 'ReferralAccepted' AND "dealId" IS NOT NULL GROUP BY "dealId") AS e
 WHERE d."id" = e."dealId" AND d."acceptedAt" IS NULL;
+
+-- R3 visibility compares team emails case-insensitively: a lower-cased copy, indexed, instead of ILIKE over the table.
+ALTER TABLE "DealTeamMember" ADD COLUMN "emailKey" TEXT;
+UPDATE "DealTeamMember" SET "emailKey" = lower("email");
+ALTER TABLE "DealTeamMember" ALTER COLUMN "emailKey" SET NOT NULL;
+
+-- CreateIndex
+CREATE INDEX "DealTeamMember_emailKey_dealId_idx" ON "DealTeamMember"("emailKey", "dealId");

@@ -163,10 +163,14 @@ const STAGE_ORDER: readonly Stage[] = [
   'lost',
 ];
 
-/** Deals a person created, accepted or is on the team of (by user id, or by email for members added by address). */
+/**
+ * Deals a person created, accepted or is on the team of (by user id, or by email for members added by address). The
+ * email is matched case-insensitively through the lower-cased, indexed `emailKey` (an ILIKE scanned the whole team
+ * table in every query, and read `_` in an address as a wildcard).
+ */
 function worksOn(member: { id: string; email: string | null }): Prisma.DealWhereInput[] {
   const onTeam: Prisma.DealWhereInput[] = [{ createdById: member.id }, { acceptedById: member.id }, { team: { some: { userId: member.id } } }];
-  if (member.email) onTeam.push({ team: { some: { email: { equals: member.email, mode: 'insensitive' } } } });
+  if (member.email) onTeam.push({ team: { some: { emailKey: member.email.toLowerCase() } } });
   return onTeam;
 }
 

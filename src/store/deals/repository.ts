@@ -153,7 +153,7 @@ export class DealRepository {
     }
     if (effects.teamChanged) {
       await tx.dealTeamMember.deleteMany({ where: { dealId: row.id } });
-      await tx.dealTeamMember.createMany({ data: deal.team.map((m, position) => ({ dealId: row.id, ...m, position })) });
+      await tx.dealTeamMember.createMany({ data: deal.team.map((m, position) => ({ dealId: row.id, ...m, emailKey: m.email.toLowerCase(), position })) });
     }
     if (effects.registrationChanged && deal.registration) {
       const columns = registrationColumns(deal.registration);
@@ -205,7 +205,7 @@ export class DealRepository {
           acceptedAt: ctx.now,
           createdAt: ctx.now,
           updatedAt: ctx.now,
-          team: { create: deal.team.map((m, position) => ({ ...m, position })) },
+          team: { create: deal.team.map((m, position) => ({ ...m, emailKey: m.email.toLowerCase(), position })) },
           notes: {
             create: { text: data.notes, authorId: actor.kind === 'system' ? null : actor.id, authorName: actor.name, createdAt: ctx.now },
           },
