@@ -25,6 +25,7 @@ import { scratchDatabase } from './scratchDatabase';
 const DEALS = Number(process.env.BENCH_DEALS ?? 100_000);
 const SAMPLES = Number(process.env.BENCH_INSIGHT_SAMPLES ?? 40);
 const CHART_SAMPLES = Number(process.env.BENCH_CHART_SAMPLES ?? 20);
+const SELLERS = 100;
 
 /** 100,000 deals over three years (about 8 % of them in the 90-day window), with received/accepted/closed times. */
 export async function seed(db: Database): Promise<Record<'admin' | 'tokyoAdmin' | 'user', PersonActor> & { person: { id: string; email: string | null } }> {
@@ -38,7 +39,9 @@ export async function seed(db: Database): Promise<Record<'admin' | 'tokyoAdmin' 
   const admin = await person('admin', 'admin', { global: true, locations: [] });
   const tokyoAdmin = await person('tokyo-admin', 'admin', { global: false, locations: ['bench-tokyo'] });
   const user = await person('user', 'user', { global: false, locations: ['bench-tokyo'] });
-  const sellers = [user.id, ...(await Promise.all([1, 2, 3, 4, 5, 6, 7].map(async (i) => (await person(`seller${i}`, 'user', { global: false, locations: ['bench-tokyo'] })).id)))];
+  // 100 sellers, each on about 1,000 deals of the three years (a large partner's team).
+  const sellers = [user.id];
+  for (let i = 1; i < SELLERS; i++) sellers.push((await person(`seller${i}`, 'user', { global: false, locations: ['bench-tokyo'] })).id);
   await p.$executeRawUnsafe(`
     INSERT INTO "Customer" (id, name, "searchName", city, country, duns, "updatedAt")
     SELECT 'bench-c-' || g, 'Bench Customer ' || g, 'bench customer ' || g, 'Tokyo', 'JP', lpad(g::text, 9, '0'), now()
@@ -53,8 +56,8 @@ export async function seed(db: Database): Promise<Record<'admin' | 'tokyoAdmin' 
       d.stage::"SalesStage", 'Bench deal ' || g, 1000 + (g % 997) * 1000, CASE WHEN g % 7 = 0 THEN 'USD' ELSE 'JPY' END,
       DATE '2030-01-01' + (g % 365), (ARRAY['bench-tokyo','bench-tokyo','bench-osaka','bench-nagoya'])[1 + g % 4],
       CASE WHEN d.type = 'solutionAssessment' THEN 'Azure Cost Optimization' END, CASE WHEN d.type = 'solutionAssessment' THEN 'Tokyo' END,
-      'bench-c-' || (1 + g % 1000), (${sellerArray})[1 + g % 8], 'Bench seller',
-      CASE WHEN d.accepted THEN (${sellerArray})[1 + (g / 8) % 8] END, CASE WHEN d.accepted THEN 'Bench seller' END,
+      'bench-c-' || (1 + g % 1000), (${sellerArray})[1 + g % ${SELLERS}], 'Bench seller',
+      CASE WHEN d.accepted THEN (${sellerArray})[1 + (g / ${SELLERS}) % ${SELLERS}] END, CASE WHEN d.accepted THEN 'Bench seller' END,
       d.t0, CASE WHEN d.direction = 'inbound' THEN d.t0 END,
       CASE WHEN d.accepted THEN d.t0 + ((g % 72) || ' hours')::interval END,
       CASE WHEN d.status = 'Closed' THEN d.t0 + ((5 + g % 60) || ' days')::interval END,
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
   const text = [
     `## ${when} UTC — insights card (issue 17)`,
     '',
-    `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; shared with other work while it ran, so figures are noisy. Command: \`${command}\`${adminUrl ? ' (with TEST_DATABASE_URL set)' : ''}. ${DEALS.toLocaleString('en-US')} deals over three years, ${SAMPLES} sequential requests per reader after one warm-up.`,
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; shared with other work while it ran, so figures are noisy. Command: \`${command}\`${adminUrl ? ' (with TEST_DATABASE_URL set)' : ''}. ${DEALS.toLocaleString('en-US')} deals over three years, ${SELLERS} sellers (each on about ${Math.round(DEALS / SELLERS).toLocaleString('en-US')}), ${SAMPLES} sequential requests per reader after one warm-up.`,
     '',
     '| insights card (queries + card, no images) | database | p50 ms | p95 ms | max ms | target p95 |',
     '|---|---|---|---|---|---|',

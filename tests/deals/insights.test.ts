@@ -167,6 +167,9 @@ describe('insights / 分析', () => {
     expect(osaka).toContain('勝率: 100% (受注 1 件、失注 0 件)');
     // Outside the reader's scope a location filter finds nothing (R1), not an error.
     expect(cardText(await say('insights location:osaka', kit.teams.tokyoAdmin))).toContain('No open deals.');
+    // The same filter lists Ken's deals.
+    const kensDeals = await say('deals person:ken', kit.teams.admin);
+    expect(kensDeals.body.filter((e: any) => e.selectAction?.verb === 'deal.open')).toHaveLength(2);
     expect(cardText(await say('insights stage:won', kit.teams.admin))).toContain('"stage:won" is not a filter I know.');
     expect(cardText(await say('insights person:nobody-like-this', kit.teams.admin))).toContain('No one I know matches "nobody-like-this".');
   });
