@@ -214,7 +214,10 @@ describe('insights / 分析', () => {
     const path = images[0]!.url.replace(BASE, '');
     const tampered = path.replace(/\.([A-Za-z0-9_-])([A-Za-z0-9_-]{42})\.png$/, (_m, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}.png`);
     expect(tampered).not.toBe(path);
-    expect((await kit.app.get(tampered)).status).toBe(403);
+    const refused = await kit.app.get(tampered);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('CHART_LINK_INVALID');
+    expect(refused.headers.get('content-type')).not.toContain('image');
     expect((await kit.app.get('/charts/not-a-chart.png')).status).toBe(403);
     // A Teams card stays well under the ~28 KB card limit with its links.
     expect(JSON.stringify(card).length).toBeLessThan(28_000);
