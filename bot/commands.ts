@@ -18,6 +18,7 @@ export const COMMANDS = [
   { id: 'cancel', en: 'cancel', ja: 'キャンセル' },
   { id: 'deals', en: 'deals', ja: '取引一覧', args: true },
   { id: 'pipeline', en: 'pipeline', ja: 'パイプライン' },
+  { id: 'insights', en: 'insights', ja: '分析', args: true },
   { id: 'deal', en: 'deal', ja: '取引', args: true },
   { id: 'mine', en: 'mine', ja: '自分の取引', args: true },
   { id: 'help', en: 'help', ja: 'ヘルプ' },

@@ -59,7 +59,9 @@ function directionOf(word: string): 'inbound' | 'outbound' | undefined {
 }
 
 /** Filter keys in English and Japanese, the glossary's (取引の種類:, 販売ステージ:) among them. */
-const KEY_ALIASES: Record<string, 'type' | 'stage' | 'status' | 'location'> = {
+type FilterKey = 'type' | 'stage' | 'status' | 'location' | 'person';
+
+const KEY_ALIASES: Record<string, FilterKey> = {
   type: 'type',
   種類: 'type',
   [TERMS.dealType.ja]: 'type',
@@ -70,6 +72,10 @@ const KEY_ALIASES: Record<string, 'type' | 'stage' | 'status' | 'location'> = {
   状態: 'status',
   location: 'location',
   [TERMS.location.ja]: 'location',
+  // Issue 17: deals a person created, accepted or is on the team of.
+  person: 'person',
+  担当者: 'person',
+  担当: 'person',
 };
 
 function dealTypeOf(value: string): DealType | undefined {
@@ -92,21 +98,24 @@ function statusFilterOf(value: string): Pick<DealFilter, 'status' | 'substatus'>
 export type ParsedFilters = { ok: true; filter: DealFilter; words: string[] } | { ok: false; error: string };
 
 /** `inbound type:sa stage:collect data status:active location:tokyo` → a store filter, and the filters in words. */
-export async function parseDealFilters(args: string, locale: Locale, services: BotServices): Promise<ParsedFilters> {
+export async function parseDealFilters(args: string, locale: Locale, services: BotServices, opts: { only?: readonly FilterKey[] } = {}): Promise<ParsedFilters> {
   const filter: DealFilter = {};
   const words: string[] = [];
-  const values: Partial<Record<'type' | 'stage' | 'status' | 'location', string>> = {};
+  const values: Partial<Record<FilterKey, string>> = {};
+  const unknown = (word: string): ParsedFilters => ({ ok: false, error: t(locale, 'deals.unknownFilter', { word }) });
   let current: keyof typeof values | undefined;
   const tokens = args.normalize('NFKC').match(/[^\s"]+:"[^"]*"|"[^"]*"|\S+/g) ?? [];
   for (const token of tokens) {
     const keyed = /^([^:\s]+):(.*)$/.exec(token);
     const key = keyed ? KEY_ALIASES[keyed[1]!.toLowerCase()] : undefined;
     if (keyed && key) {
+      if (opts.only && !opts.only.includes(key)) return unknown(token);
       current = key;
       values[key] = keyed[2]!.replace(/^"|"$/g, '');
       continue;
     }
     // `incoming` / `未回答`: referrals nobody has answered yet (issue 14).
+    if (!current && opts.only && (['incoming', 'unanswered', '未回答'].includes(fold(token)) || directionOf(token))) return unknown(token);
     if (['incoming', 'unanswered', '未回答'].includes(fold(token))) {
       filter.direction = 'inbound';
       filter.status = 'New';
@@ -122,7 +131,7 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
     }
     // A value may have spaces: "stage:collect data" continues until the next filter.
     if (current) values[current] = `${values[current]} ${token.replace(/^"|"$/g, '')}`.trim();
-    else return { ok: false, error: t(locale, 'deals.unknownFilter', { word: token }) };
+    else return unknown(token);
   }
   if (filter.direction) words.unshift(t(locale, filter.direction === 'inbound' ? 'deals.inbound' : 'deals.outbound'));
   if (values.type !== undefined) {
@@ -153,6 +162,14 @@ export async function parseDealFilters(args: string, locale: Locale, services: B
     if (!wanted || locations.length === 0) return { ok: false, error: t(locale, 'deals.badLocation', { value: values.location }) };
     filter.locationIds = locations.map((l) => l.id);
     words.push(t(locale, 'deals.filter.location', { location: locations.map((l) => l.name).join(' / ') }));
+  }
+  if (values.person !== undefined) {
+    // A part of a name or an email; several matches mean any of them (as for locations).
+    const wanted = fold(values.person);
+    const people = (await services.people.all()).filter((p) => fold(p.name).includes(wanted) || (p.email !== null && fold(p.email).includes(wanted)));
+    if (!wanted || people.length === 0) return { ok: false, error: t(locale, 'insights.badPerson', { value: values.person }) };
+    filter.people = people.map((p) => ({ id: p.id, email: p.email?.toLowerCase() ?? null }));
+    words.push(t(locale, 'insights.filter.person', { person: people.map((p) => p.name).join(' / ') }));
   }
   return { ok: true, filter, words };
 }

@@ -8,6 +8,7 @@ import { adminTextHandlers } from './admin/commands';
 import { linkLocation, listRoutes } from './routeCommands';
 import { partnerCenterTextHandlers } from './partnerCenter';
 import { dealTextHandlers } from './dealCommands';
+import { insights } from './insights';
 import { wizardTextHandlers } from './dialogs/wizardCommands';
 import { digestNow } from './digest';
 import { exportDeals } from './exportCommands';
@@ -25,6 +26,7 @@ export const TEXT_HANDLERS: Partial<Record<CommandId, TextHandler>> = {
   linkLocation,
   routes: listRoutes,
   ...dealTextHandlers,
+  insights,
   ...wizardTextHandlers,
   ...adminTextHandlers,
   ...partnerCenterTextHandlers,

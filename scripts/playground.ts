@@ -108,6 +108,8 @@ async function startSandboxFor(env: NodeJS.ProcessEnv): Promise<Sandbox | undefi
 
 async function main(): Promise<void> {
   const sandbox = await startSandboxFor(process.env);
+  // The insights card's charts are links to this service (GET /charts/…): the browser on this machine reaches it here.
+  process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3978}`;
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   if (!isLocalMode(config)) {
@@ -165,8 +167,8 @@ async function main(): Promise<void> {
   }
   // The commands in the language the bot will answer in.
   const lang = localeOf(clientLocale?.data.locale ?? 'en-US');
-  const [newDeal, deals, pipeline, help] = (['newDeal', 'deals', 'pipeline', 'help'] as const).map((id) => `"${COMMANDS.find((c) => c.id === id)?.[lang] ?? id}"`);
-  console.log(`  You chat as ${PLAYGROUND_USER.name} (Referrals admin). Type ${newDeal}, ${deals}, ${pipeline} or ${help}.`);
+  const [newDeal, deals, pipeline, insights, help] = (['newDeal', 'deals', 'pipeline', 'insights', 'help'] as const).map((id) => `"${COMMANDS.find((c) => c.id === id)?.[lang] ?? id}"`);
+  console.log(`  You chat as ${PLAYGROUND_USER.name} (Referrals admin). Type ${newDeal}, ${deals}, ${pipeline}, ${insights} or ${help}.`);
   console.log('  Ctrl-C stops both.');
   console.log('');
 

@@ -10,6 +10,7 @@ import { registerPartnerCenterListeners } from '../bot/partnerCenter';
 import { Messenger } from '../bot/messenger';
 import { localeOf, t } from '../cards/i18n';
 import { isLocalMode, type Config } from './config';
+import { registerChartRoutes } from './http/charts';
 import { registerDealsApi } from './http/deals';
 import { registerExportRoutes } from './http/exports';
 import { registerNotificationRoutes } from './http/notifications';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): App {
   });
   registerOpenApi(server, { publicBaseUrl: config.PUBLIC_BASE_URL });
   registerExportRoutes(server, { exports: services.exports, logger });
+  registerChartRoutes(server, { charts: services.charts, logger });
   registerPartnerCenterRoutes(server, { logger, partnerCenter: pc, apiClients: config.API_CLIENTS, oldestPendingAt });
   const http = server.server;
   const inflight = trackInflight(http);

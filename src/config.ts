@@ -164,6 +164,11 @@ export const configSchema = z
         .transform((u) => u.replace(/\/+$/, ''))
         .optional(),
     ),
+    CHART_LINK_SECRET: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().trim().min(32, 'must be at least 32 characters (it signs chart links)').optional(),
+    ),
+    CHART_LINK_MINUTES: withDefault(integer(1, 10_080), '60'),
     API_CLIENTS: withDefault(ApiClientsSchema, ''),
     PARTNER_CENTER_API_URL: withDefault(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')), DEFAULT_PARTNER_CENTER_API_URL),
     PARTNER_CENTER_TOKEN: optionalText,
@@ -283,6 +288,14 @@ const VARIABLES: readonly ConfigVariable[] = [
     default: undefined,
     description: 'External https URL of this service, used in links placed in cards and notifications.',
   },
+  {
+    name: 'CHART_LINK_SECRET',
+    default: undefined,
+    description:
+      'Key (at least 32 characters) that signs the links of insights charts (`GET /charts/<signed id>.png`); the same on every instance. Unset = derived from MicrosoftAppPassword, or in local mode a random key per process.',
+    secret: true,
+  },
+  { name: 'CHART_LINK_MINUTES', default: '60', description: 'How long the chart links of an insights card work (minutes); the card keeps its numbers after.' },
   {
     name: 'API_CLIENTS',
     default: '',

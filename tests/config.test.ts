@@ -36,6 +36,8 @@ describe('loadConfig', () => {
       BOOTSTRAP_ADMINS: [],
       COSELL_SOLUTIONS: ['Azure Migration', 'Data and AI', 'Microsoft 365 Copilot', 'Security', 'Dynamics 365', 'Azure Virtual Desktop'],
       PUBLIC_BASE_URL: undefined,
+      CHART_LINK_SECRET: undefined,
+      CHART_LINK_MINUTES: 60,
       API_CLIENTS: [],
       // Issue 13: no Partner Center sign-in configured = no sync; these only say where it would go.
       PARTNER_CENTER_API_URL: 'https://api.partner.microsoft.com/v1.0/engagements/referrals',

@@ -18,9 +18,11 @@ import enDigest from './en/digest.json';
 import jaDigest from './ja/digest.json';
 import enExport from './en/export.json';
 import jaExport from './ja/export.json';
+import enInsights from './en/insights.json';
+import jaInsights from './ja/insights.json';
 
-const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync, ...enDigest, ...enExport };
-const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync, ...jaDigest, ...jaExport };
+const en = { ...enCore, ...enWizard, ...enDeal, ...enReferral, ...enWelcome, ...enAdmin, ...enSync, ...enDigest, ...enExport, ...enInsights };
+const ja = { ...jaCore, ...jaWizard, ...jaDeal, ...jaReferral, ...jaWelcome, ...jaAdmin, ...jaSync, ...jaDigest, ...jaExport, ...jaInsights };
 
 /**
  * Domain words come from the glossary (src/domain/glossary.ts): a message names one as `{@estimatedValue}`, and the

@@ -17,6 +17,7 @@ export * from './countries';
 export * from './cities';
 export { isRegistrationEligible } from './guards';
 export * from './glossary';
+export * from './insights';
 export * from './machine';
 export * from './normalize';
 export * from './partnerCenter';

@@ -122,6 +122,8 @@ export interface DealFilter {
   stages?: Stage[];
   /** Any of these locations. */
   locationIds?: string[];
+  /** Deals any of these people created, accepted or are on the team of (`person:` filter, issue 17). */
+  people?: { id: string; email: string | null }[];
 }
 
 export interface Page<T> {

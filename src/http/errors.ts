@@ -200,6 +200,14 @@ export const SERVER_ERRORS = {
     status: 400,
     message: { en: 'The request could not be understood.', ja: '要求を解釈できませんでした。' },
   },
+  CHART_LINK_INVALID: {
+    status: 403,
+    message: { en: 'This chart link is not valid.', ja: 'このグラフのリンクは無効です。' },
+  },
+  CHART_LINK_EXPIRED: {
+    status: 410,
+    message: { en: 'This chart link has expired: ask for insights again.', ja: 'このグラフのリンクは期限切れです。もう一度「分析」と入力してください。' },
+  },
 } as const satisfies Record<string, { status: number; message: Text }>;
 export type ServerErrorCode = keyof typeof SERVER_ERRORS;
 

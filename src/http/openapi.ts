@@ -290,6 +290,19 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): Json {
           },
         },
       },
+      '/charts/{file}': {
+        get: {
+          operationId: 'chart',
+          summary: 'A chart of an insights card as PNG (issue 17). The signed link is the permission: no sign-in, no data without a valid, unexpired signature.',
+          security: [],
+          parameters: [{ name: 'file', in: 'path', required: true, description: '`<id>.<expiry>.<signature>.png`, as the card links it.', schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The chart.', content: { 'image/png': {} } },
+            '403': { description: 'Not a validly signed chart link.', content: json('ServerError') },
+            '410': { description: 'The link expired (CHART_LINK_MINUTES).', content: json('ServerError') },
+          },
+        },
+      },
       '/healthz': {
         get: {
           operationId: 'health',

@@ -1,4 +1,4 @@
-import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type LocationDigest, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
+import { SYSTEM, type Actor, type AuditEntry, type DealFilter, type DealRecord, type Insights, type LocationDigest, type NoteEntry, type Page, type Pipeline, type RecentContact, type Result } from '../domain';
 import type { DealReader } from '../store/deals/queries';
 
 /**
@@ -34,6 +34,11 @@ export class DealQueries {
   /** Issue 17: every deal the actor may see with the filter, up to `max` (the export). */
   all(actor: Actor, filter: DealFilter, max: number): Promise<{ items: DealRecord[]; more: boolean }> {
     return this.reader.all(actor, filter, max);
+  }
+
+  /** Issue 17: pipeline, funnel, times, win rate and decline reasons of what the actor may see; null = nothing. */
+  insights(actor: Actor, filter: DealFilter = {}, now = new Date()): Promise<Insights | null> {
+    return this.reader.insights(actor, filter, now);
   }
 
   notes(dealId: string): Promise<NoteEntry[]> {

@@ -10,6 +10,7 @@ import { PrismaStorage } from '../store/botStorage';
 /** The wizard's state store says so when another click saved first (its eTag no longer matches). */
 export { StorageConflictError } from '../store/botStorage';
 import { CardPostStore } from '../store/cardPosts';
+import { ChartStore } from '../store/charts';
 import { ClaimStore } from '../store/claims';
 import { ConversationStore } from '../store/conversations';
 import { CustomerDirectory } from '../store/customers';
@@ -28,6 +29,7 @@ import { RouteStore } from '../store/routes';
 import { DealCommands, type CommitListener } from './dealCommands';
 import { DealQueries } from './dealQueries';
 import { JobWorker } from './jobWorker';
+import { ChartLinks, chartLinkSecret } from './charts/links';
 import { referralSendersOf } from '../referralSenders';
 import type { Resolve } from './callbackTarget';
 import { JOB } from './followUps';
@@ -81,6 +83,8 @@ export interface Services {
   digests: DigestStore;
   /** Issue 17: export requests, signed links, and their audited deliveries. */
   exports: ExportService;
+  /** Issue 17: the insights card's charts, as signed links (GET /charts/<id>.png). */
+  charts: ChartLinks;
   /** The database answers (GET /healthz). */
   health: { kind: Database['kind']; ping(): Promise<void> };
 }
@@ -180,6 +184,11 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
       secret: config.EXPORT_LINK_SECRET,
       linkMinutes: config.EXPORT_LINK_MINUTES,
       publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+    charts: new ChartLinks(new ChartStore(prisma), {
+      baseUrl: config.PUBLIC_BASE_URL,
+      secret: chartLinkSecret(config),
+      ttlMs: config.CHART_LINK_MINUTES * 60_000,
     }),
     health: {
       kind: db.kind,

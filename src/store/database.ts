@@ -105,7 +105,9 @@ export function pgliteRunner(db: PGlite): SqlRunner {
 const MIGRATION_LOCK_KEY = 72_160_231;
 
 async function openPostgres(opts: OpenOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+  // JIT off for our sessions: the planner's cost of a visibility-filtered aggregate (R3, `person:`) passes the JIT
+  // thresholds, and compiling took 330–375 ms of a 400 ms query that runs in 40–60 ms without it (issue 17 bench).
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, options: '-c jit=off' });
   // A dropped server connection must neither crash the process nor leak its pool slot (see pgPoolGuard).
   guardPool(pool);
   try {

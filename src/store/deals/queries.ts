@@ -11,6 +11,7 @@ import {
   type DealFilter,
   type DealRecord,
   type LocationDigest,
+  type Insights,
   type NoteEntry,
   type Page,
   type Pipeline,
@@ -22,6 +23,7 @@ import {
   defaultZoneFor,
 } from '../../domain';
 import { escapeLike } from '../like';
+import { readInsights } from './insights';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
 import { findRecordRow } from './repository';
 
@@ -193,6 +195,12 @@ export class DealReader {
     }
   }
 
+  /** Issue 17: the insights card's numbers for what the actor may see (null: nothing, e.g. no role). */
+  async insights(actor: Actor, filter: DealFilter = {}, now = new Date()): Promise<Insights | null> {
+    const visible = whereFor(actor, filter);
+    return visible ? readInsights(this.prisma, visible, now) : null;
+  }
+
   /** The phone the person gave for themself on their latest team entry (so forms need not ask again), if any. */
   async ownPhone(actor: Actor): Promise<string | null> {
     if (actor.kind === 'system') return null;
@@ -247,6 +255,17 @@ const STAGE_ORDER: readonly Stage[] = [
   'lost',
 ];
 
+/**
+ * Deals a person created, accepted or is on the team of (by user id, or by email for members added by address). The
+ * email is matched case-insensitively through the lower-cased, indexed `emailKey` (an ILIKE scanned the whole team
+ * table in every query, and read `_` in an address as a wildcard).
+ */
+function worksOn(member: { id: string; email: string | null }): Prisma.DealWhereInput[] {
+  const onTeam: Prisma.DealWhereInput[] = [{ createdById: member.id }, { acceptedById: member.id }, { team: { some: { userId: member.id } } }];
+  if (member.email) onTeam.push({ team: { some: { emailKey: member.email.toLowerCase() } } });
+  return onTeam;
+}
+
 /** The Prisma filter for "what this actor may see", combined with the caller's filters. Null = nothing. */
 export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWhereInput | null {
   const visibility = visibilityFilter(actor);
@@ -255,11 +274,11 @@ export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWher
   if (visibility.locations) and.push({ locationId: { in: visibility.locations } });
   const member = visibility.teamMember ?? (filter.mine && actor.kind !== 'system' ? { id: actor.id, email: actor.email?.toLowerCase() ?? null } : null);
   if (member) {
-    const onTeam: Prisma.DealWhereInput[] = [{ createdById: member.id }, { acceptedById: member.id }, { team: { some: { userId: member.id } } }];
-    if (member.email) onTeam.push({ team: { some: { email: { equals: member.email, mode: 'insensitive' } } } });
+    const onTeam = worksOn(member);
     // R3 with the New-referral rule of permissions.ts: an unanswered referral is visible to its location's users.
     and.push(visibility.teamMember && !filter.mine ? { OR: [{ status: 'New' }, ...onTeam] } : { OR: onTeam });
   }
+  if (filter.people) and.push({ OR: filter.people.flatMap(worksOn) });
   if (filter.direction) and.push({ direction: filter.direction });
   if (filter.type) and.push({ type: filter.type });
   if (filter.status) and.push({ status: filter.status });

@@ -126,7 +126,9 @@ export class DealRepository {
 
   private async write(tx: Prisma.TransactionClient, row: RecordRow, version: number, decision: Decision, actor: Actor, now: Date): Promise<void> {
     const { deal, effects, events } = decision;
-    const updated = await tx.deal.updateMany({ where: { id: row.id, version }, data: mutableColumns(deal, now) });
+    // When a referral was accepted (time to accept, issue 17): the state does not carry it, the moment is the write's.
+    const accepted = events.some((e) => e.type === 'ReferralAccepted') ? { acceptedAt: now } : {};
+    const updated = await tx.deal.updateMany({ where: { id: row.id, version }, data: { ...mutableColumns(deal, now), ...accepted } });
     if (updated.count !== 1) throw new LostRace();
     if (effects.newNotes.length) {
       await tx.dealNote.createMany({
@@ -152,7 +154,7 @@ export class DealRepository {
     }
     if (effects.teamChanged) {
       await tx.dealTeamMember.deleteMany({ where: { dealId: row.id } });
-      await tx.dealTeamMember.createMany({ data: deal.team.map((m, position) => ({ dealId: row.id, ...m, position })) });
+      await tx.dealTeamMember.createMany({ data: deal.team.map((m, position) => ({ dealId: row.id, ...m, emailKey: m.email.toLowerCase(), position })) });
     }
     if (effects.registrationChanged && deal.registration) {
       const columns = registrationColumns(deal.registration);
@@ -204,7 +206,7 @@ export class DealRepository {
           acceptedAt: ctx.now,
           createdAt: ctx.now,
           updatedAt: ctx.now,
-          team: { create: deal.team.map((m, position) => ({ ...m, position })) },
+          team: { create: deal.team.map((m, position) => ({ ...m, emailKey: m.email.toLowerCase(), position })) },
           notes: {
             create: { text: data.notes, authorId: actor.kind === 'system' ? null : actor.id, authorName: actor.name, createdAt: ctx.now },
           },

@@ -6,9 +6,31 @@ import { editForm, loseForm, registerForm, reviewForm, teamForm } from '../../..
 import { historyCard, type AuditEntry } from '../../../cards/historyCard';
 import { t, type Locale } from '../../../cards/i18n';
 import { pipelineCard } from '../../../cards/pipelineCard';
-import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, STAGE_LABEL, type Context, type DealRecord, type PersonActor, type RegistrationState, type StageCompletion } from '../../../src/domain';
+import { insightsView } from '../../../cards/insightsCard';
+import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, STAGE_LABEL, type Context, type DealRecord, type Insights, type PersonActor, type RegistrationState, type StageCompletion } from '../../../src/domain';
 import { CARD_ADMIN, CARD_USER, manyMembers, manyNotes, sampleDeal } from './sampleDeal';
 import type { NamedCardBuilder } from './types';
+
+const INSIGHTS: Insights = {
+  since: new Date('2026-09-01T00:00:00Z'),
+  until: new Date('2026-11-30T00:00:00Z'),
+  pipeline: [
+    { type: 'solutionAssessment', stage: 'received', currency: 'JPY', count: 2, total: '4000000.00', weighted: '400000.00' },
+    { type: 'solutionAssessment', stage: 'collectData', currency: 'JPY', count: 5, total: '15000.00', weighted: '6000.00' },
+    { type: 'coSell', stage: 'proposed', currency: 'USD', count: 3, total: '30000.50', weighted: '18000.30' },
+    { type: 'coSell', stage: 'proposed', currency: 'JPY', count: 1, total: '1000000.00', weighted: '600000.00' },
+  ],
+  funnel: { received: 40, accepted: 31, won: 9 },
+  timeToAccept: { medianHours: 26.5, count: 31 },
+  timeToWin: { medianHours: 24 * 41, count: 12 },
+  outcomes: { won: 12, lost: 5 },
+  winRate: 12 / 17,
+  declines: [
+    { reason: 'budgetNotAdequate', count: 4 },
+    { reason: 'customerChoseAnotherVendor', count: 2 },
+  ],
+  expired: 3,
+};
 
 /** Every state of the deal card, its forms, the history, the list and the pipeline (issue 6). */
 
@@ -157,6 +179,22 @@ export const dealCardBuilders: NamedCardBuilder[] = [
       }),
   },
   { name: 'pipeline, empty', build: (locale) => pipelineCard(locale, { rows: [], totals: [] }, 'All') },
+  {
+    name: 'insights, with charts',
+    build: (locale) => {
+      const view = insightsView(locale, INSIGHTS, { scope: 'Contoso Japan – Tokyo', filters: 'Person: Yuki Tokyo', timeZone: 'Asia/Tokyo' });
+      return view.card(view.charts.map((_c, i) => `https://cosell.example/charts/${'0'.repeat(36)}.${i}.${'s'.repeat(43)}.png`));
+    },
+  },
+  {
+    name: 'insights, nothing yet, no chart links',
+    build: (locale) =>
+      insightsView(
+        locale,
+        { ...INSIGHTS, pipeline: [], funnel: { received: 0, accepted: 0, won: 0 }, timeToAccept: { medianHours: null, count: 0 }, timeToWin: { medianHours: null, count: 0 }, outcomes: { won: 0, lost: 0 }, winRate: null, declines: [], expired: 0 },
+        { scope: 'All', filters: '', timeZone: 'UTC' },
+      ).card([]),
+  },
   {
     name: 'pipeline, two currencies',
     build: (locale) =>
