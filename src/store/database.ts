@@ -8,6 +8,7 @@ import { guardPool } from './pgPoolGuard';
 import { lockDataDir, type DataDirLock } from './dataDirLock';
 import { applyMigrations, type SqlRunner } from './migrations';
 import { pgliteAdapter } from './pgliteAdapter';
+import { pgliteSql, postgresSql, registerSql } from './sql';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -71,6 +72,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   }
   const pglite = db;
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  registerSql(prisma, pgliteSql(pglite));
   let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
@@ -115,6 +117,7 @@ async function openPostgres(opts: OpenOptions): Promise<Database> {
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerSql(prisma, postgresSql(pool));
   const u = new URL(opts.url);
   let closing: Promise<void> | undefined;
   return {

@@ -19,7 +19,8 @@ import {
 } from '../../domain';
 import { escapeLike } from '../like';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
-import { findRecordRow } from './repository';
+import { sqlOf } from '../sql';
+import { readRecordRow } from './recordSql';
 
 /**
  * Reads deals for whoever may see them (R1–R3 in SQL, the same visibility rule as permissions.ts): one deal, keyset
@@ -31,7 +32,7 @@ export class DealReader {
 
   /** A deal the actor may see, or NOT_FOUND (an invisible deal is indistinguishable from a missing one). */
   async get(id: string, actor: Actor): Promise<Result<DealRecord>> {
-    const row = await findRecordRow(this.prisma, id);
+    const row = await readRecordRow(sqlOf(this.prisma), id);
     if (!row) return fail(refuse('NOT_FOUND'));
     const record = toRecord(row);
     return accessRefusal(record, actor) ? fail(refuse('NOT_FOUND')) : ok(record);

@@ -28,6 +28,9 @@ import { CustomerDirectory, upsertCustomer } from '../customers';
 import { writeJobs, type JobSpec } from '../jobs';
 import { isUniqueViolation } from '../prismaErrors';
 import { syncColumns } from './sync';
+import { sqlOf, type Sql } from '../sql';
+import { readRecordRow } from './recordSql';
+import { markShownSql, writeDecision, writeJobsSql, writeSyncSql } from './writeSql';
 import { mutableColumns, newDealColumns, recordInclude, registrationColumns, toNoteEntry, toRecord, type RecordRow } from './mapping';
 
 /**
@@ -68,7 +71,11 @@ export function findRecordRow(db: Prisma.TransactionClient | PrismaClient, idOrN
 }
 
 export class DealRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly sql: Sql;
+
+  constructor(private readonly prisma: PrismaClient) {
+    this.sql = sqlOf(prisma);
+  }
 
   /**
    * Several commands on one deal as one unit (a card click is one; a REST PATCH may carry several): each is decided
@@ -77,8 +84,9 @@ export class DealRepository {
   async execute(dealId: string, commands: readonly Command[], actor: Actor, ctx: Context, opts: WriteOptions = {}): Promise<Result<CommandOutcome>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.prisma.$transaction(async (tx) => {
-          const row = await findRecordRow(tx, dealId);
+        // Issue 16: the hot path of every click, on the thin SQL path (src/store/sql.ts): one read, fixed writes.
+        return await this.sql.transaction(async (tx) => {
+          const row = await readRecordRow(tx, dealId);
           if (!row) return fail<CommandOutcome>(refuse('NOT_FOUND'));
           let deal: DealRecord = toRecord(row);
           // An HTTP If-Match is a precondition on the whole request, checked after visibility and before any rule.
@@ -97,20 +105,16 @@ export class DealRepository {
               if (i === 0) return fail<CommandOutcome>(refusal);
               throw new RefusedInBatch(refusal);
             }
-            await this.write(tx, row, deal.version, decided.value, actor, ctx.now);
+            const written = await writeDecision(tx, row, deal.version, decided.value, actor, ctx.now, (kind) => senderNotification(row, decided.value.deal, kind, ctx.now));
+            if (!written) throw new LostRace();
             deal = next(deal, decided.value, actor, ctx.now);
             events.push(...decided.value.events);
             merge(effects, decided.value.effects);
           }
           const outcome: CommandOutcome = { deal, events, effects };
-          if (opts.viewedCopy) {
-            await tx.cardPost.updateMany({
-              where: { dealId: deal.id, conversationId: opts.viewedCopy.conversationId, activityId: opts.viewedCopy.activityId },
-              data: { shownVersion: deal.version },
-            });
-          }
-          await writeSync(tx, deal.id, opts.sync?.(outcome));
-          await writeJobs(tx, opts.followUps?.(outcome) ?? []);
+          if (opts.viewedCopy) await markShownSql(tx, deal.id, opts.viewedCopy, deal.version);
+          await writeSyncSql(tx, deal.id, opts.sync?.(outcome));
+          await writeJobsSql(tx, opts.followUps?.(outcome) ?? []);
           return ok(outcome);
         });
       } catch (err) {
@@ -121,55 +125,6 @@ export class DealRepository {
         throw err;
       }
     }
-  }
-
-  private async write(tx: Prisma.TransactionClient, row: RecordRow, version: number, decision: Decision, actor: Actor, now: Date): Promise<void> {
-    const { deal, effects, events } = decision;
-    const updated = await tx.deal.updateMany({ where: { id: row.id, version }, data: mutableColumns(deal, now) });
-    if (updated.count !== 1) throw new LostRace();
-    if (effects.newNotes.length) {
-      await tx.dealNote.createMany({
-        data: effects.newNotes.map((text) => ({
-          dealId: row.id,
-          text,
-          authorId: actor.kind === 'system' ? null : actor.id,
-          authorName: actor.name,
-          createdAt: now,
-        })),
-      });
-    }
-    if (effects.completion) {
-      await tx.stageCompletion.create({
-        data: {
-          dealId: row.id,
-          stage: effects.completion.stage,
-          completedById: effects.completion.byId,
-          completedByName: effects.completion.byName,
-          completedAt: effects.completion.at,
-        },
-      });
-    }
-    if (effects.teamChanged) {
-      await tx.dealTeamMember.deleteMany({ where: { dealId: row.id } });
-      await tx.dealTeamMember.createMany({ data: deal.team.map((m, position) => ({ dealId: row.id, ...m, position })) });
-    }
-    if (effects.registrationChanged && deal.registration) {
-      const columns = registrationColumns(deal.registration);
-      await tx.registration.upsert({ where: { dealId: row.id }, create: { dealId: row.id, ...columns }, update: columns });
-    }
-    if (effects.notifySender) {
-      await tx.notification.create({
-        data: {
-          dealId: row.id,
-          kind: effects.notifySender,
-          url: row.senderCallbackUrl,
-          status: row.senderCallbackUrl ? 'pending' : 'noEndpoint',
-          nextAttemptAt: now,
-          payload: senderNotification(row, deal, effects.notifySender, now),
-        },
-      });
-    }
-    await appendEvents(tx, row.id, actor, events, now);
   }
 
   /** R8–R12: creates an outbound deal from the wizard's answers (validated again here, whatever the surface did). */
