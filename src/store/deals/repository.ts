@@ -30,7 +30,7 @@ import { isUniqueViolation } from '../prismaErrors';
 import { syncColumns } from './sync';
 import { sqlOf, type Sql } from '../sql';
 import { readRecordRow } from './recordSql';
-import { markShownSql, writeDecision, writeJobsSql, writeSyncSql } from './writeSql';
+import { markShownSql, writeDecision, writeDecisionInOneStatement, writeJobsSql, writeSyncSql } from './writeSql';
 import { mutableColumns, newDealColumns, recordInclude, registrationColumns, toNoteEntry, toRecord, type RecordRow } from './mapping';
 
 /**
@@ -82,6 +82,7 @@ export class DealRepository {
    * on the state the previous one left, all in one transaction; the first refusal rolls everything back.
    */
   async execute(dealId: string, commands: readonly Command[], actor: Actor, ctx: Context, opts: WriteOptions = {}): Promise<Result<CommandOutcome>> {
+    if (commands.length === 1) return this.executeOne(dealId, commands[0]!, actor, ctx, opts);
     for (let attempt = 1; ; attempt++) {
       try {
         // Issue 16: the hot path of every click, on the thin SQL path (src/store/sql.ts): one read, fixed writes.
@@ -125,6 +126,43 @@ export class DealRepository {
         throw err;
       }
     }
+  }
+
+  /**
+   * One command (every card click and chat command): one read of the deal, the decision, and the whole write as one
+   * statement (writeDecisionInOneStatement) — one transaction in two round trips. The write is conditional on the
+   * version that was read, so a change made in between makes it write nothing, and the command is decided again.
+   */
+  private async executeOne(dealId: string, command: Command, actor: Actor, ctx: Context, opts: WriteOptions): Promise<Result<CommandOutcome>> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const row = await readRecordRow(this.sql, dealId);
+      if (!row) return fail(refuse('NOT_FOUND'));
+      const before = toRecord(row);
+      // An HTTP If-Match is a precondition on the whole request, checked after visibility and before any rule.
+      if (opts.ifMatch !== undefined) {
+        if (accessRefusal(before, actor)) return fail(refuse('NOT_FOUND'));
+        if (opts.ifMatch !== before.version) return fail(refuse('STALE_VERSION'));
+      }
+      const decided = decide(before, command, actor, ctx);
+      // A deal outside the actor's locations is indistinguishable from a missing one (R4: forged ids learn nothing).
+      if (!decided.ok) return fail(decided.refusal.code === 'LOCATION_OUT_OF_SCOPE' ? refuse('NOT_FOUND') : decided.refusal);
+      const deal = next(before, decided.value, actor, ctx.now);
+      const outcome: CommandOutcome = { deal, events: [...decided.value.events], effects: merged(decided.value.effects) };
+      const written = await writeDecisionInOneStatement(this.sql, {
+        row,
+        version: before.version,
+        decision: decided.value,
+        actor,
+        now: ctx.now,
+        notification: (kind) => senderNotification(row, decided.value.deal, kind, ctx.now),
+        viewedCopy: opts.viewedCopy,
+        sync: opts.sync?.(outcome),
+        jobs: opts.followUps?.(outcome) ?? [],
+      });
+      if (written) return ok(outcome);
+      // Someone else changed the deal between our read and our write: decide again on what is there now.
+    }
+    return fail(refuse('STALE_VERSION'));
   }
 
   /** R8–R12: creates an outbound deal from the wizard's answers (validated again here, whatever the surface did). */
@@ -261,6 +299,12 @@ function next(before: DealRecord, decision: Decision, actor: Actor, now: Date): 
       ? toNoteEntry({ id: '', text: note, authorId: actor.kind === 'system' ? null : actor.id, authorName: actor.name, createdAt: now })
       : before.latestNote,
   };
+}
+
+function merged(e: Effects): Effects {
+  const into = noEffects();
+  merge(into, e);
+  return into;
 }
 
 function merge(into: Effects, e: Effects): void {

@@ -137,3 +137,118 @@ export async function writeSyncSql(tx: SqlRunner, dealId: string, update: SyncUp
   const values = columns.map(([name, v]) => (name === 'pcBase' || name === 'pcNotice' ? (v === null || v === Prisma.DbNull ? null : JSON.stringify(v)) : v));
   await tx.execute(`UPDATE "Deal" SET ${sets.join(', ')} WHERE id = $1`, [dealId, ...values]);
 }
+
+/** What one statement writes for one decided command (see writeDecisionInOneStatement). */
+export interface OneCommandWrite {
+  row: RecordRow;
+  version: number;
+  decision: Decision;
+  actor: Actor;
+  now: Date;
+  notification: (kind: 'declined' | 'expired') => unknown;
+  viewedCopy?: { conversationId: string; activityId: string };
+  sync?: SyncUpdate | null;
+  jobs: readonly JobSpec[];
+}
+
+/**
+ * A card click's whole write as ONE statement (issue 16): the versioned UPDATE of the deal and, chained on it as
+ * data-modifying CTEs, every row the decision's effects require, its audit events, the posted copy's shown version,
+ * and its follow-up jobs. A statement is atomic on its own, so this is the click's one transaction, in one round
+ * trip instead of seven (BEGIN … COMMIT); every insert selects FROM the update, so when the version no longer
+ * matches nothing at all is written and the caller decides again. Returns whether the deal was at `version`.
+ */
+export async function writeDecisionInOneStatement(db: SqlRunner, w: OneCommandWrite): Promise<boolean> {
+  const { deal, effects, events } = w.decision;
+  const values: unknown[] = [];
+  const $ = (v: unknown, cast = '') => {
+    values.push(v);
+    return `$${values.length}${cast}`;
+  };
+  const author = authorOf(w.actor);
+  const sets = [
+    `status = ${$(deal.status, '::"DealStatus"')}`,
+    `substatus = ${$(deal.substatus, '::"DealSubstatus"')}`,
+    `stage = ${$(deal.stage, '::"SalesStage"')}`,
+    `name = ${$(deal.name)}`,
+    `value = ${$(deal.value, '::numeric')}`,
+    `currency = ${$(deal.currency)}`,
+    `"closeDate" = ${$(deal.closeDate, '::date')}`,
+    `"crmId" = ${$(deal.crmId)}`,
+    `"campaignId" = ${$(deal.campaignId)}`,
+    `"acceptedById" = ${$(deal.acceptedById)}`,
+    `"acceptedByName" = ${$(deal.acceptedByName)}`,
+    `"closedById" = ${$(deal.closedById)}`,
+    `"closedByName" = ${$(deal.closedByName)}`,
+    `"closedAt" = ${$(deal.closedAt, '::timestamp')}`,
+    `"closeReason" = ${$(deal.closeReason)}`,
+    `"closeMessage" = ${$(deal.closeMessage)}`,
+    `"expiresAt" = ${$(deal.expiresAt, '::timestamp')}`,
+    `version = ${$(deal.version, '::int')}`,
+    `"updatedAt" = ${$(w.now, '::timestamp')}`,
+  ];
+  // Issue 13's sync columns go into the same UPDATE (a row is changed once per statement).
+  for (const [name, v] of Object.entries(w.sync ? syncColumns(w.sync) : {})) {
+    const json = name === 'pcBase' || name === 'pcNotice';
+    sets.push(SYNC_COLUMN[name]!.replace('$%', json ? $(v === null || v === Prisma.DbNull ? null : JSON.stringify(v)) : $(v)));
+  }
+  const ctes = [`d AS (UPDATE "Deal" SET ${sets.join(', ')} WHERE id = ${$(w.row.id)} AND version = ${$(w.version, '::int')} RETURNING id)`];
+  if (effects.newNotes.length) {
+    ctes.push(`n AS (INSERT INTO "DealNote" (id, "dealId", text, "authorId", "authorName", "createdAt")
+      SELECT gen_random_uuid()::text, d.id, x.text, ${$(author)}, ${$(w.actor.name)}, ${$(w.now, '::timestamp')}
+      FROM d, jsonb_array_elements_text(${$(JSON.stringify(effects.newNotes), '::jsonb')}) AS x(text))`);
+  }
+  if (effects.completion) {
+    const c = effects.completion;
+    ctes.push(`c AS (INSERT INTO "StageCompletion" (id, "dealId", stage, "completedById", "completedByName", "completedAt")
+      SELECT gen_random_uuid()::text, d.id, ${$(c.stage, '::"SalesStage"')}, ${$(c.byId)}, ${$(c.byName)}, ${$(c.at, '::timestamp')} FROM d)`);
+  }
+  if (effects.teamChanged) {
+    // The DELETE sees the rows from before the statement only: it removes the old team, not the one inserted here.
+    ctes.push(`td AS (DELETE FROM "DealTeamMember" t USING d WHERE t."dealId" = d.id)`);
+    ctes.push(`ti AS (INSERT INTO "DealTeamMember" (id, "dealId", "userId", name, phone, email, position)
+      SELECT gen_random_uuid()::text, d.id, m->>'userId', m->>'name', m->>'phone', m->>'email', (p - 1)::int
+      FROM d, jsonb_array_elements(${$(JSON.stringify(deal.team), '::jsonb')}) WITH ORDINALITY AS x(m, p))`);
+  }
+  if (effects.registrationChanged && deal.registration) {
+    const r = registrationColumns(deal.registration);
+    const g = deal.registration;
+    ctes.push(`r AS (INSERT INTO "Registration" ("dealId", status, "contractValue", currency, "contractSignedDate",
+      "contractStartDate", "contractEndDate", "deployedOnAzure", "marketplaceTransaction", notes, "submittedById", "submittedByName",
+      "submittedAt", "reviewNote", "reviewedByName", "reviewedAt")
+      SELECT d.id, ${$(r.status, '::"RegistrationStatus"')}, ${$(r.contractValue, '::numeric')}, ${$(r.currency)}, ${$(g.contractSignedDate, '::date')},
+        ${$(g.contractStartDate, '::date')}, ${$(g.contractEndDate, '::date')}, ${$(r.deployedOnAzure, '::boolean')}, ${$(r.marketplaceTransaction, '::boolean')},
+        ${$(r.notes)}, ${$(r.submittedById)}, ${$(r.submittedByName)}, ${$(r.submittedAt, '::timestamp')}, ${$(r.reviewNote)}, ${$(r.reviewedByName)},
+        ${$(r.reviewedAt, '::timestamp')}
+      FROM d
+      ON CONFLICT ("dealId") DO UPDATE SET status = EXCLUDED.status, "contractValue" = EXCLUDED."contractValue",
+      currency = EXCLUDED.currency, "contractSignedDate" = EXCLUDED."contractSignedDate", "contractStartDate" = EXCLUDED."contractStartDate",
+      "contractEndDate" = EXCLUDED."contractEndDate", "deployedOnAzure" = EXCLUDED."deployedOnAzure",
+      "marketplaceTransaction" = EXCLUDED."marketplaceTransaction", notes = EXCLUDED.notes, "submittedById" = EXCLUDED."submittedById",
+      "submittedByName" = EXCLUDED."submittedByName", "submittedAt" = EXCLUDED."submittedAt", "reviewNote" = EXCLUDED."reviewNote",
+      "reviewedByName" = EXCLUDED."reviewedByName", "reviewedAt" = EXCLUDED."reviewedAt")`);
+  }
+  if (effects.notifySender) {
+    const url = w.row.senderCallbackUrl;
+    ctes.push(`nt AS (INSERT INTO "Notification" (id, "dealId", kind, url, status, "nextAttemptAt", payload)
+      SELECT gen_random_uuid()::text, d.id, ${$(effects.notifySender)}, ${$(url)}, ${$(url ? 'pending' : 'noEndpoint', '::"NotificationStatus"')},
+        ${$(w.now, '::timestamp')}, ${$(JSON.stringify(w.notification(effects.notifySender)), '::jsonb')} FROM d)`);
+  }
+  if (events.length) {
+    ctes.push(`e AS (INSERT INTO "AuditEvent" ("dealId", "actorId", "actorName", type, data, "createdAt")
+      SELECT d.id, ${$(author)}, ${$(w.actor.name)}, x.e->>'type', coalesce(x.e->'data', '{}'::jsonb), ${$(w.now, '::timestamp')}
+      FROM d, jsonb_array_elements(${$(JSON.stringify(events.map((e) => ({ type: e.type, data: e.data ?? {} }))), '::jsonb')}) WITH ORDINALITY AS x(e, i) ORDER BY x.i)`);
+  }
+  if (w.viewedCopy) {
+    ctes.push(`cp AS (UPDATE "CardPost" SET "shownVersion" = ${$(deal.version, '::int')} FROM d
+      WHERE "CardPost"."dealId" = d.id AND "CardPost"."conversationId" = ${$(w.viewedCopy.conversationId)} AND "CardPost"."activityId" = ${$(w.viewedCopy.activityId)})`);
+  }
+  if (w.jobs.length) {
+    const rows = w.jobs.map((s) => ({ kind: s.kind, dealId: s.dealId ?? null, orderKey: s.orderKey, payload: s.payload ?? {}, runAfter: s.runAfter?.toISOString() ?? null }));
+    ctes.push(`j AS (INSERT INTO "Job" (kind, "dealId", "orderKey", payload, "runAfter")
+      SELECT x.j->>'kind', x.j->>'dealId', x.j->>'orderKey', coalesce(x.j->'payload', '{}'::jsonb), coalesce((x.j->>'runAfter')::timestamp, CURRENT_TIMESTAMP)
+      FROM d, jsonb_array_elements(${$(JSON.stringify(rows), '::jsonb')}) WITH ORDINALITY AS x(j, i) ORDER BY x.i)`);
+  }
+  const rows = await db.query<{ n: number }>(`WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS n FROM d`, values);
+  return rows[0]?.n === 1;
+}
