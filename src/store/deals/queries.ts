@@ -18,9 +18,9 @@ import {
   type Stage,
 } from '../../domain';
 import { escapeLike } from '../like';
-import { recordInclude, toNoteEntry, toRecord } from './mapping';
+import { toNoteEntry, toRecord } from './mapping';
 import { sqlOf } from '../sql';
-import { readRecordRow } from './recordSql';
+import { readRecordRow, readRecordRows } from './recordSql';
 
 /**
  * Reads deals for whoever may see them (R1–R3 in SQL, the same visibility rule as permissions.ts): one deal, keyset
@@ -44,15 +44,15 @@ export class DealReader {
     if (!where) return { items: [] };
     const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
     const after = decodeCursor(page.cursor);
+    // The page's ids first (the filter is Prisma's), then the deals with what their cards need in one prepared
+    // statement (issue 16: was one statement per relation, each through the query compiler).
     const rows = await this.prisma.deal.findMany({
       where: after === undefined ? where : { AND: [where, { number: { lt: after } }] },
-      include: recordInclude,
+      select: { id: true },
       orderBy: { number: 'desc' },
       take: limit + 1,
-      // Joined relation loading would build the relations of every matching row before the LIMIT applies.
-      relationLoadStrategy: 'query',
     });
-    const items = rows.slice(0, limit).map(toRecord);
+    const items = (await readRecordRows(sqlOf(this.prisma), rows.slice(0, limit).map((r) => r.id))).map(toRecord);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: encodeCursor(last.number) } : { items };
   }

@@ -42,6 +42,16 @@ function toRow(raw: Json): RecordRow {
   } as unknown as RecordRow;
 }
 
+const BY_IDS = `SELECT ${RECORD_COLUMNS} FROM "Deal" d WHERE d.id = ANY($1::text[])`;
+
+/** Several deals at once (a list page), in the order of `ids`. */
+export async function readRecordRows(db: SqlRunner, ids: readonly string[]): Promise<RecordRow[]> {
+  if (!ids.length) return [];
+  const rows = (await db.query<Json>(BY_IDS, [ids])).map(toRow);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is RecordRow => !!r);
+}
+
 /** By id, or by the short number shown on cards. */
 export async function readRecordRow(db: SqlRunner, idOrNumber: string): Promise<RecordRow | null> {
   const byNumber = /^\d{1,9}$/.test(idOrNumber);
