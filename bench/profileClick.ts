@@ -88,7 +88,7 @@ export function summarizeProfile(file: string, clicks: number, windowMs: number,
     fns.set(key, (fns.get(key) ?? 0) + ms);
   }
   const busy = [...groups].filter(([g]) => g !== 'idle').reduce((s, [, ms]) => s + ms, 0);
-  const lines = [`${clicks} clicks; busy CPU ${fmt(busy / clicks, 2)} ms per click (self time by owner):`, '', '| owner | ms per click | share |', '|---|---|---|'];
+  const lines = [`${Math.round(clicks)} clicks; busy CPU ${fmt(busy / clicks, 2)} ms per click (self time by owner):`, '', '| owner | ms per click | share |', '|---|---|---|'];
   for (const [g, ms] of [...groups].filter(([g]) => g !== 'idle').sort((a, b) => b[1] - a[1])) {
     lines.push(`| ${g} | ${fmt(ms / clicks, 2)} | ${fmt((100 * ms) / busy, 0)} % |`);
   }
@@ -125,7 +125,9 @@ async function main() {
       const kept = path.resolve(process.env.BENCH_PROFILE_OUT ?? path.join(os.tmpdir(), `cosell-click-${Date.now()}.cpuprofile`));
       fs.copyFileSync(path.join(profDir, file), kept);
       console.log(`profile: ${kept} (start-up and warm-up included; the summary counts the measured load only)`);
-      console.log(summarizeProfile(kept, result.requests + result.errors, result.seconds * 1000, tailMs));
+      // The middle of the load only (its edges blur with the warm-up and the shutdown); clicks in it pro rata.
+      const windowMs = result.seconds * 1000 - 2_000;
+      console.log(summarizeProfile(kept, ((result.requests + result.errors) * windowMs) / (result.seconds * 1000), windowMs, tailMs + 1_000));
     }
   } finally {
     await db.drop();

@@ -293,12 +293,14 @@ function report(results: Figures[], echo: Measured, command: string): string {
     ]);
   }
   for (const r of results) {
-    const top = r.card?.db?.top;
-    if (!top?.length) continue;
-    lines.push('', `Costliest statements of the ${CLIENTS}-client card load on ${r.kind} (pg_stat_statements, ms per click):`, '');
-    lines.push('| plan | exec | calls per click | statement |', '|---|---|---|---|');
-    const n = Math.max(1, r.card!.requests + r.card!.errors);
-    for (const t of top) row([fmt(t.planMs / n, 3), fmt(t.execMs / n, 3), fmt(t.calls / n, 2), `\`${t.query.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 140)}\``]);
+    for (const [what, f] of [[`the ${CLIENTS}-client card load`, r.card], ['the 1-client GET /api/deals load', r.apiListOne]] as const) {
+      const top = f?.db?.top;
+      if (!f || !top?.length) continue;
+      lines.push('', `Costliest statements of ${what} on ${r.kind} (pg_stat_statements, ms per request):`, '');
+      lines.push('| plan | exec | calls per request | statement |', '|---|---|---|---|');
+      const n = Math.max(1, f.requests + f.errors);
+      for (const t of top) row([fmt(t.planMs / n, 3), fmt(t.execMs / n, 3), fmt(t.calls / n, 2), `\`${t.query.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 140)}\``]);
+    }
   }
   lines.push('');
   return lines.join('\n');
