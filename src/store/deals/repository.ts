@@ -31,7 +31,7 @@ import { syncColumns } from './sync';
 import { sqlOf, type Sql } from '../sql';
 import { readRecordRow } from './recordSql';
 import { markShownSql, writeDecision, writeDecisionInOneStatement, writeJobsSql, writeSyncSql } from './writeSql';
-import { mutableColumns, newDealColumns, recordInclude, registrationColumns, toNoteEntry, toRecord, type RecordRow } from './mapping';
+import { newDealColumns, recordInclude, toNoteEntry, toRecord, type RecordRow } from './mapping';
 
 /**
  * Writes deals. Every change is one transaction: read, decide in src/domain, write the deal with
