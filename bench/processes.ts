@@ -71,3 +71,8 @@ export function startBot(databaseUrl: string, extraEnv: Record<string, string> =
 export function startEcho(): Promise<Running> {
   return startProcess(['-r', './tests/helpers/registerTs.js', 'bench/echoServer.ts'], { PORT: '0' });
 }
+
+/** The floor of the click benchmark (bench/floorServer.ts) on the given database. */
+export function startFloor(databaseUrl: string): Promise<Running> {
+  return startProcess(['-r', './tests/helpers/registerTs.js', 'bench/floorServer.ts'], { FLOOR_DATABASE: databaseUrl, PORT: '0' });
+}

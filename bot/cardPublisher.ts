@@ -69,7 +69,9 @@ export class CardPublisher {
    * bot was removed from (403/404) can never be updated and is given up. Throws when any other copy failed, so the
    * job is tried again later — for those copies only.
    */
-  async refresh(dealId: string, opts: { all?: boolean } = {}): Promise<{ updated: number; gone: number }> {
+  async refresh(dealId: string, opts: { all?: boolean; version?: number } = {}): Promise<{ updated: number; gone: number }> {
+    // The usual case after a click: no other copy is behind the version the change made — done without reading the deal.
+    if (!opts.all && opts.version !== undefined && !(await this.services.cardPosts.behind(dealId, opts.version)).length) return { updated: 0, gone: 0 };
     const deal = await this.load(dealId);
     if (!deal) return { updated: 0, gone: 0 };
     const copies = await this.services.cardPosts.behind(deal.id, deal.version, opts.all);

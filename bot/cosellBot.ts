@@ -19,7 +19,7 @@ import { parseCommand } from './commands';
 import { TEXT_HANDLERS } from './textCommands';
 import { answerUnknown, commandsFor } from './inbox';
 import { beginTurn, turnOf } from './turn';
-import { wizardFor } from './dialogs/newDealWizard';
+import { warmUpWizard, wizardFor } from './dialogs/lazyWizard';
 import { WIZARD_VERB } from './dialogs/wizardTypes';
 import { addsBot, submittedCommand, welcome } from './welcome';
 import { acceptFileConsent, declineFileConsent } from './exportCommands';
@@ -41,6 +41,7 @@ const invokeResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
 export class CosellBot extends TeamsActivityHandler {
   constructor(private readonly services: BotServices) {
     super();
+    warmUpWizard();
   }
 
   override async run(context: TurnContext): Promise<void> {
@@ -141,7 +142,7 @@ export class CosellBot extends TeamsActivityHandler {
       const refused = await gateInvoke(turn, verb);
       if (refused) return invokeResponse(refused);
       // The new-deal wizard's cards continue its dialog (bot/dialogs).
-      if (verb === WIZARD_VERB) return (await wizardFor(this.services).invoke(turn, invokeValue)) as AdaptiveCardInvokeResponse;
+      if (verb === WIZARD_VERB) return (await (await wizardFor(this.services)).invoke(turn, invokeValue)) as AdaptiveCardInvokeResponse;
       const input = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
       return invokeResponse(await handler!({ turn, services: this.services, data: input }));
     } catch (err) {

@@ -26,7 +26,7 @@ export function registerTeamsListeners(services: BotServices): ReferralRouter {
     JOB.refreshCards,
     connectorWork(async (job) => {
       const payload = job.payload as Partial<RefreshPayload>;
-      if (job.dealId) await services.publisher.refresh(job.dealId, { all: payload.all === true });
+      if (job.dealId) await services.publisher.refresh(job.dealId, { all: payload.all === true, version: typeof payload.version === 'number' ? payload.version : undefined });
     }),
     { maxAttempts: 12, backoffMs: exponentialBackoff(retryBaseMs, 15 * 60_000) },
   );

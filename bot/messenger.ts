@@ -32,7 +32,8 @@ export class Messenger {
    */
   async remember(context: TurnContext): Promise<boolean> {
     const activity = context.activity;
-    const reference = TurnContext.getConversationReference(activity);
+    // Without the activity id: it changes with every message and click, and a proactive post needs only the rest.
+    const { activityId: _perActivity, ...reference } = TurnContext.getConversationReference(activity);
     const id = activity.conversation?.id;
     if (!id) return false;
     const fingerprint = JSON.stringify([reference, activity.from?.aadObjectId]);

@@ -4,7 +4,7 @@ import { RoleSchema, actorOf, type Actor, type Command, type CustomerData, type 
 import { loadConfig } from '../src/config';
 import { createDealCommands, domainConfigOf } from '../src/services/services';
 import { silentLogger, type Logger } from '../src/log';
-import { loadDemoCustomersIfEmpty, upsertCustomer } from '../src/store/customers';
+import { loadDemoCustomersIfEmpty, upsertCustomers } from '../src/store/customers';
 import { openDatabase, type Database } from '../src/store/database';
 import { PeopleStore } from '../src/store/people';
 
@@ -91,7 +91,7 @@ export async function seedDemo(prisma: PrismaClient, domain = domainConfigOf(loa
 
   const customerIds: Record<keyof typeof CUSTOMERS, string> = {} as never;
   for (const [key, c] of Object.entries(CUSTOMERS)) {
-    customerIds[key as keyof typeof CUSTOMERS] = await prisma.$transaction((tx) => upsertCustomer(tx, c));
+    customerIds[key as keyof typeof CUSTOMERS] = (await prisma.$transaction((tx) => upsertCustomers(tx, [c])))[0]!;
   }
 
   const must = <T>(result: { ok: true; value: T } | { ok: false; refusal: { code: string; fieldErrors?: unknown } }, what: string): T => {

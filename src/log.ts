@@ -10,6 +10,12 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
   /** Where lines go; stdout by default. Tests may pass a stream to capture them. */
   destination?: pino.DestinationStream;
+  /**
+   * Write stdout without blocking the event loop (issue 16): lines are handed to the kernel asynchronously (pino's
+   * sonic-boom destination, no extra buffering, so each line still appears at once) and flushed synchronously when
+   * the process exits. Off by default, so short scripts and tests keep plain synchronous writes.
+   */
+  async?: boolean;
 }
 
 /**
@@ -34,7 +40,7 @@ export function createLogger(opts: LoggerOptions): Logger {
         censor: '[redacted]',
       },
     },
-    opts.destination,
+    opts.destination ?? (opts.async ? pino.destination({ dest: 1, sync: false }) : undefined),
   );
 }
 

@@ -8,7 +8,7 @@ import { openDatabase } from './store/database';
 /** Composition root: config → logger → database → app → listen; SIGTERM/SIGINT close them in reverse. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({ level: config.LOG_LEVEL, async: true });
   const db = await openDatabase({ url: config.DATABASE_URL });
   // A fresh database gets the demo customer directory, so "new deal" has companies to find (issue 4).
   await loadDemoCustomersIfEmpty(db.prisma, logger).catch((err: unknown) => logger.warn({ err }, 'could not load the demo customers'));

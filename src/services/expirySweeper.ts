@@ -19,6 +19,8 @@ export class ExpirySweeper {
     private readonly commands: DealCommands,
     private readonly reminderDays: readonly number[],
     private readonly logger: Logger,
+    // One statement per batch. Issue 16 measured 10,000 against 2,000 (20,000 due referrals on PostgreSQL, twice each,
+    // interleaved): 8.2 / 7.0 s against 5.1 / 6.0 s — the cost is per row (index writes), not per statement.
     private readonly batchSize = 2_000,
   ) {}
 

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
+import { sqlOf } from './sql';
 
 /**
  * Every posted copy of a deal's card, and the deal version each one shows. A refresh brings only the copies that are
@@ -40,11 +41,12 @@ export class CardPostStore {
 
   /** Copies behind `version` (all copies with `all`, e.g. after a role change changed who gets buttons). */
   async behind(dealId: string, version: number, all = false): Promise<CardCopy[]> {
-    return this.prisma.cardPost.findMany({
-      where: { dealId, ...(all ? {} : { shownVersion: { lt: version } }) },
-      orderBy: { createdAt: 'asc' },
-      select: { id: true, dealId: true, conversationId: true, activityId: true, shownVersion: true },
-    });
+    // After every click (issue 16): a prepared statement on the thin SQL path.
+    return sqlOf(this.prisma).query<CardCopy>(
+      `SELECT id, "dealId", "conversationId", "activityId", "shownVersion" FROM "CardPost"
+       WHERE "dealId" = $1 AND ($3 OR "shownVersion" < $2) ORDER BY "createdAt", id`,
+      [dealId, version, all],
+    );
   }
 
   /** The copy now shows `version` (never moves a copy back). */

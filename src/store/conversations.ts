@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
+import { sqlOf } from './sql';
 
 /** The Teams conversations the bot may post to proactively, each with the reference the Bot Framework needs. */
 
@@ -16,15 +17,24 @@ export interface StoredConversation extends ConversationData {
   id: string;
 }
 
+const REMEMBER = `INSERT INTO "ConversationRef" (id, kind, "tenantId", "userAadObjectId", reference, "createdAt", "updatedAt")
+  VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamp, $6::timestamp)
+  ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, "tenantId" = EXCLUDED."tenantId", "userAadObjectId" = EXCLUDED."userAadObjectId",
+    reference = EXCLUDED.reference, "updatedAt" = EXCLUDED."updatedAt"
+  WHERE ("ConversationRef".kind, "ConversationRef"."tenantId", "ConversationRef"."userAadObjectId", "ConversationRef".reference)
+    IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED."tenantId", EXCLUDED."userAadObjectId", EXCLUDED.reference)
+  RETURNING (xmax = 0) AS inserted`;
+
 export class ConversationStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Saves a conversation; true when the bot did not know it before (someone just became reachable). */
+  /**
+   * Saves a conversation; true when the bot did not know it before (someone just became reachable). One statement,
+   * and no write at all when nothing changed (issue 16: most turns are in a known conversation).
+   */
   async remember(id: string, data: ConversationData): Promise<boolean> {
-    const row = { ...data, reference: data.reference as Prisma.InputJsonValue };
-    const known = await this.prisma.conversationRef.findUnique({ where: { id }, select: { id: true } });
-    await this.prisma.conversationRef.upsert({ where: { id }, create: { id, ...row }, update: row });
-    return !known;
+    const rows = await sqlOf(this.prisma).query<{ inserted: boolean }>(REMEMBER, [id, data.kind, data.tenantId, data.userAadObjectId, JSON.stringify(data.reference), new Date()]);
+    return rows[0]?.inserted === true;
   }
 
   async get(id: string): Promise<StoredConversation | null> {

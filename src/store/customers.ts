@@ -140,18 +140,6 @@ export async function loadDemoCustomersIfEmpty(prisma: PrismaClient, logger: Log
   return report;
 }
 
-/** Finds the directory entry of a referral's customer by DUNS (or exact name + place) or adds it; returns its id. */
-export async function upsertCustomer(tx: Prisma.TransactionClient, c: CustomerData): Promise<string> {
-  const data = customerColumns(c);
-  if (c.duns) {
-    const row = await tx.customer.upsert({ where: { duns: c.duns }, create: { ...data, duns: c.duns }, update: {} });
-    return row.id;
-  }
-  const same = await tx.customer.findFirst({ where: { name: c.name, country: c.country, city: data.city } });
-  if (same) return same.id;
-  return (await tx.customer.create({ data })).id;
-}
-
 /**
  * upsertCustomer for a page of referrals at once (issue 13's poll): the same rule — by DUNS, else exact name +
  * country + city, else a new entry — in four statements whatever the page's size. Returns the ids in input order;

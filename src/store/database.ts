@@ -8,6 +8,7 @@ import { guardPool } from './pgPoolGuard';
 import { lockDataDir, type DataDirLock } from './dataDirLock';
 import { applyMigrations, type SqlRunner } from './migrations';
 import { pgliteAdapter } from './pgliteAdapter';
+import { pgliteSql, postgresSql, registerSql } from './sql';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -61,8 +62,11 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     if (opts.migrate !== false) {
       await applyMigrations(pgliteRunner(db));
     }
-    // PGlite has no autovacuum: without fresh statistics the planner misjudges every table that has grown since.
-    await db.exec('ANALYZE');
+    // PGlite has no autovacuum: without statistics the planner misjudges every table. They are kept in the data
+    // directory, so a database that has them starts without the full ANALYZE (seconds at 100,000 deals, issue 16's
+    // start-up target); the app refreshes them periodically (src/app.ts).
+    const stats = await db.query<{ known: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = 'public' AND tablename = 'Deal') AS known`);
+    if (!stats.rows[0]?.known) await db.exec('ANALYZE');
   } catch (err) {
     // An open PGlite keeps the process alive: close it before giving up.
     await db?.close().catch(() => undefined);
@@ -71,6 +75,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   }
   const pglite = db;
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  registerSql(prisma, pgliteSql(pglite));
   let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
@@ -105,9 +110,15 @@ export function pgliteRunner(db: PGlite): SqlRunner {
 const MIGRATION_LOCK_KEY = 72_160_231;
 
 async function openPostgres(opts: OpenOptions): Promise<Database> {
-  // JIT off for our sessions: the planner's cost of a visibility-filtered aggregate (R3, `person:`) passes the JIT
-  // thresholds, and compiling took 330–375 ms of a 400 ms query that runs in 40–60 ms without it (issue 17 bench).
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, options: '-c jit=off' });
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    // The thin SQL path's prepared statements (src/store/sql.ts) are key look-ups: planned once per connection, not
+    // per execution (issue 16). Prisma's statements are unnamed and planned each time either way. JIT off: the
+    // planner's cost of a visibility-filtered aggregate (R3, `person:`) passes the JIT thresholds, and compiling took
+    // 330–375 ms of a 400 ms query that runs in 40–60 ms without it (issue 17 bench).
+    options: '-c plan_cache_mode=force_generic_plan -c jit=off',
+  });
   // A dropped server connection must neither crash the process nor leak its pool slot (see pgPoolGuard).
   guardPool(pool);
   try {
@@ -117,6 +128,7 @@ async function openPostgres(opts: OpenOptions): Promise<Database> {
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerSql(prisma, postgresSql(pool));
   const u = new URL(opts.url);
   let closing: Promise<void> | undefined;
   return {

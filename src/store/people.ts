@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type { LocationRecord, Person, Role, TeamsIdentity } from '../domain';
 import { isUniqueViolation } from './prismaErrors';
+import { sqlOf } from './sql';
 
 /** People and locations: who a Teams user is in R1 terms (role + scope). */
 
@@ -20,6 +21,10 @@ export function personOf(row: UserRow): Person {
     locale: row.locale,
   };
 }
+
+const BY_AAD_OBJECT_ID = `SELECT u.id, u."aadObjectId", u.name, u.email, u.role::text AS role, u."globalScope", u."timeZone", u.locale,
+  coalesce((SELECT array_agg(l."locationId" ORDER BY l."locationId") FROM "UserLocation" l WHERE l."userId" = u.id), '{}'::text[]) AS "locationIds"
+  FROM "User" u WHERE u."aadObjectId" = $1`;
 
 const one = (row: UserRow | null): Person | null => (row ? personOf(row) : null);
 
@@ -70,8 +75,13 @@ export class PeopleStore {
     return one(await this.prisma.user.findUnique({ where: { id }, include: userInclude }));
   }
 
+  /** Every message and click starts here (issue 16): one prepared statement on the thin SQL path. */
   async byAadObjectId(aadObjectId: string): Promise<Person | null> {
-    return one(await this.prisma.user.findUnique({ where: { aadObjectId }, include: userInclude }));
+    const rows = await sqlOf(this.prisma).query<Omit<Person, 'locationIds'> & { locationIds: string[] }>(BY_AAD_OBJECT_ID, [aadObjectId]);
+    const row = rows[0];
+    return row
+      ? { id: row.id, aadObjectId: row.aadObjectId, name: row.name, email: row.email, role: row.role, globalScope: row.globalScope, locationIds: row.locationIds, timeZone: row.timeZone, locale: row.locale }
+      : null;
   }
 
   /** The remembered time zones of these people (by Entra ID); those without one are left out. */

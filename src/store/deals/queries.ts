@@ -25,7 +25,8 @@ import {
 import { escapeLike } from '../like';
 import { readInsights } from './insights';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
-import { findRecordRow } from './repository';
+import { sqlOf } from '../sql';
+import { readRecordRow, readRecordRows } from './recordSql';
 
 /**
  * Reads deals for whoever may see them (R1–R3 in SQL, the same visibility rule as permissions.ts): one deal, keyset
@@ -37,7 +38,7 @@ export class DealReader {
 
   /** A deal the actor may see, or NOT_FOUND (an invisible deal is indistinguishable from a missing one). */
   async get(id: string, actor: Actor): Promise<Result<DealRecord>> {
-    const row = await findRecordRow(this.prisma, id);
+    const row = await readRecordRow(sqlOf(this.prisma), id);
     if (!row) return fail(refuse('NOT_FOUND'));
     const record = toRecord(row);
     return accessRefusal(record, actor) ? fail(refuse('NOT_FOUND')) : ok(record);
@@ -49,15 +50,15 @@ export class DealReader {
     if (!where) return { items: [] };
     const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
     const after = decodeCursor(page.cursor);
+    // The page's ids first (the filter is Prisma's), then the deals with what their cards need in one prepared
+    // statement (issue 16: was one statement per relation, each through the query compiler).
     const rows = await this.prisma.deal.findMany({
       where: after === undefined ? where : { AND: [where, { number: { lt: after } }] },
-      include: recordInclude,
+      select: { id: true },
       orderBy: { number: 'desc' },
       take: limit + 1,
-      // Joined relation loading would build the relations of every matching row before the LIMIT applies.
-      relationLoadStrategy: 'query',
     });
-    const items = rows.slice(0, limit).map(toRecord);
+    const items = (await readRecordRows(sqlOf(this.prisma), rows.slice(0, limit).map((r) => r.id))).map(toRecord);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: encodeCursor(last.number) } : { items };
   }

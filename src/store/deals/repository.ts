@@ -24,12 +24,15 @@ import {
   type SyncUpdate,
 } from '../../domain';
 import { appendEvents } from '../audit';
-import { CustomerDirectory, upsertCustomer } from '../customers';
+import { CustomerDirectory, upsertCustomers } from '../customers';
 import { writeJobs, type JobSpec } from '../jobs';
 import { isUniqueViolation } from '../prismaErrors';
 import { syncColumns } from './sync';
 import { receiveMany, referralColumns, type Received } from './intake';
-import { mutableColumns, newDealColumns, recordInclude, registrationColumns, toNoteEntry, toRecord, type RecordRow } from './mapping';
+import { sqlOf, type Sql } from '../sql';
+import { readRecordRow } from './recordSql';
+import { markShownSql, writeDecision, writeDecisionInOneStatement, writeJobsSql, writeSyncSql } from './writeSql';
+import { newDealColumns, recordInclude, toNoteEntry, toRecord, type RecordRow } from './mapping';
 
 /**
  * Writes deals. Every change is one transaction: read, decide in src/domain, write the deal with
@@ -69,17 +72,23 @@ export function findRecordRow(db: Prisma.TransactionClient | PrismaClient, idOrN
 }
 
 export class DealRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly sql: Sql;
+
+  constructor(private readonly prisma: PrismaClient) {
+    this.sql = sqlOf(prisma);
+  }
 
   /**
    * Several commands on one deal as one unit (a card click is one; a REST PATCH may carry several): each is decided
    * on the state the previous one left, all in one transaction; the first refusal rolls everything back.
    */
   async execute(dealId: string, commands: readonly Command[], actor: Actor, ctx: Context, opts: WriteOptions = {}): Promise<Result<CommandOutcome>> {
+    if (commands.length === 1) return this.executeOne(dealId, commands[0]!, actor, ctx, opts);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.prisma.$transaction(async (tx) => {
-          const row = await findRecordRow(tx, dealId);
+        // Issue 16: the hot path of every click, on the thin SQL path (src/store/sql.ts): one read, fixed writes.
+        return await this.sql.transaction(async (tx) => {
+          const row = await readRecordRow(tx, dealId);
           if (!row) return fail<CommandOutcome>(refuse('NOT_FOUND'));
           let deal: DealRecord = toRecord(row);
           // An HTTP If-Match is a precondition on the whole request, checked after visibility and before any rule.
@@ -98,20 +107,16 @@ export class DealRepository {
               if (i === 0) return fail<CommandOutcome>(refusal);
               throw new RefusedInBatch(refusal);
             }
-            await this.write(tx, row, deal.version, decided.value, actor, ctx.now);
+            const written = await writeDecision(tx, row, deal.version, decided.value, actor, ctx.now, (kind) => senderNotification(row, decided.value.deal, kind, ctx.now));
+            if (!written) throw new LostRace();
             deal = next(deal, decided.value, actor, ctx.now);
             events.push(...decided.value.events);
             merge(effects, decided.value.effects);
           }
           const outcome: CommandOutcome = { deal, events, effects };
-          if (opts.viewedCopy) {
-            await tx.cardPost.updateMany({
-              where: { dealId: deal.id, conversationId: opts.viewedCopy.conversationId, activityId: opts.viewedCopy.activityId },
-              data: { shownVersion: deal.version },
-            });
-          }
-          await writeSync(tx, deal.id, opts.sync?.(outcome));
-          await writeJobs(tx, opts.followUps?.(outcome) ?? []);
+          if (opts.viewedCopy) await markShownSql(tx, deal.id, opts.viewedCopy, deal.version);
+          await writeSyncSql(tx, deal.id, opts.sync?.(outcome));
+          await writeJobsSql(tx, opts.followUps?.(outcome) ?? []);
           return ok(outcome);
         });
       } catch (err) {
@@ -124,55 +129,41 @@ export class DealRepository {
     }
   }
 
-  private async write(tx: Prisma.TransactionClient, row: RecordRow, version: number, decision: Decision, actor: Actor, now: Date): Promise<void> {
-    const { deal, effects, events } = decision;
-    // When a referral was accepted (time to accept, issue 17): the state does not carry it, the moment is the write's.
-    const accepted = events.some((e) => e.type === 'ReferralAccepted') ? { acceptedAt: now } : {};
-    const updated = await tx.deal.updateMany({ where: { id: row.id, version }, data: { ...mutableColumns(deal, now), ...accepted } });
-    if (updated.count !== 1) throw new LostRace();
-    if (effects.newNotes.length) {
-      await tx.dealNote.createMany({
-        data: effects.newNotes.map((text) => ({
-          dealId: row.id,
-          text,
-          authorId: actor.kind === 'system' ? null : actor.id,
-          authorName: actor.name,
-          createdAt: now,
-        })),
+  /**
+   * One command (every card click and chat command): one read of the deal, the decision, and the whole write as one
+   * statement (writeDecisionInOneStatement) — one transaction in two round trips. The write is conditional on the
+   * version that was read, so a change made in between makes it write nothing, and the command is decided again.
+   */
+  private async executeOne(dealId: string, command: Command, actor: Actor, ctx: Context, opts: WriteOptions): Promise<Result<CommandOutcome>> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const row = await readRecordRow(this.sql, dealId);
+      if (!row) return fail(refuse('NOT_FOUND'));
+      const before = toRecord(row);
+      // An HTTP If-Match is a precondition on the whole request, checked after visibility and before any rule.
+      if (opts.ifMatch !== undefined) {
+        if (accessRefusal(before, actor)) return fail(refuse('NOT_FOUND'));
+        if (opts.ifMatch !== before.version) return fail(refuse('STALE_VERSION'));
+      }
+      const decided = decide(before, command, actor, ctx);
+      // A deal outside the actor's locations is indistinguishable from a missing one (R4: forged ids learn nothing).
+      if (!decided.ok) return fail(decided.refusal.code === 'LOCATION_OUT_OF_SCOPE' ? refuse('NOT_FOUND') : decided.refusal);
+      const deal = next(before, decided.value, actor, ctx.now);
+      const outcome: CommandOutcome = { deal, events: [...decided.value.events], effects: merged(decided.value.effects) };
+      const written = await writeDecisionInOneStatement(this.sql, {
+        row,
+        version: before.version,
+        decision: decided.value,
+        actor,
+        now: ctx.now,
+        notification: (kind) => senderNotification(row, decided.value.deal, kind, ctx.now),
+        viewedCopy: opts.viewedCopy,
+        sync: opts.sync?.(outcome),
+        jobs: opts.followUps?.(outcome) ?? [],
       });
+      if (written) return ok(outcome);
+      // Someone else changed the deal between our read and our write: decide again on what is there now.
     }
-    if (effects.completion) {
-      await tx.stageCompletion.create({
-        data: {
-          dealId: row.id,
-          stage: effects.completion.stage,
-          completedById: effects.completion.byId,
-          completedByName: effects.completion.byName,
-          completedAt: effects.completion.at,
-        },
-      });
-    }
-    if (effects.teamChanged) {
-      await tx.dealTeamMember.deleteMany({ where: { dealId: row.id } });
-      await tx.dealTeamMember.createMany({ data: deal.team.map((m, position) => ({ dealId: row.id, ...m, emailKey: m.email.toLowerCase(), position })) });
-    }
-    if (effects.registrationChanged && deal.registration) {
-      const columns = registrationColumns(deal.registration);
-      await tx.registration.upsert({ where: { dealId: row.id }, create: { dealId: row.id, ...columns }, update: columns });
-    }
-    if (effects.notifySender) {
-      await tx.notification.create({
-        data: {
-          dealId: row.id,
-          kind: effects.notifySender,
-          url: row.senderCallbackUrl,
-          status: row.senderCallbackUrl ? 'pending' : 'noEndpoint',
-          nextAttemptAt: now,
-          payload: senderNotification(row, deal, effects.notifySender, now),
-        },
-      });
-    }
-    await appendEvents(tx, row.id, actor, events, now);
+    return fail(refuse('STALE_VERSION'));
   }
 
   /** R8–R12: creates an outbound deal from the wizard's answers (validated again here, whatever the surface did). */
@@ -254,7 +245,8 @@ export class DealRepository {
       return await this.prisma.$transaction(async (tx) => {
         const location = await tx.location.findUnique({ where: { id: deal.locationId } });
         if (!location) return fail<{ deal: DealRecord; created: boolean }>(refuse('INVALID_INPUT', {}, [fieldError('locationId', 'invalidChoice')]));
-        const customerId = await upsertCustomer(tx, referral.customer);
+        // ON CONFLICT on the DUNS: two intakes of one company at once both find the one entry (Prisma's upsert raced).
+        const customerId = (await upsertCustomers(tx, [referral.customer]))[0]!;
         const row = await tx.deal.create({
           data: {
             ...referralColumns(referral, deal, customerId, ctx.now),
@@ -293,6 +285,12 @@ function next(before: DealRecord, decision: Decision, actor: Actor, now: Date): 
       ? toNoteEntry({ id: '', text: note, authorId: actor.kind === 'system' ? null : actor.id, authorName: actor.name, createdAt: now })
       : before.latestNote,
   };
+}
+
+function merged(e: Effects): Effects {
+  const into = noEffects();
+  merge(into, e);
+  return into;
 }
 
 function merge(into: Effects, e: Effects): void {
