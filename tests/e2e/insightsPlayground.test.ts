@@ -1,32 +1,17 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
 import { PLAYGROUND_USER, startAgentsPlayground } from '../../scripts/playground';
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startLocaleRelay } from '../../scripts/localeRelay';
 import { startTestApp, type TestApp } from '../helpers/testApp';
+import { ARTIFACTS, freePort, haveChromium, openBrowser, type Browser } from './browserKit';
 
 /**
  * Issue 17, as a user tries it: the demo data behind the Agents Playground, `insights` / `分析` typed into the chat,
  * and the card's charts loaded by the browser from GET /charts/<signed id>.png (PUBLIC_BASE_URL is this app, as
  * `npm run playground` sets it). Screenshots go to tests/artifacts/. Skipped without /usr/bin/chromium.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const FLOWS = {
   en: { client: null, command: 'insights', title: 'Insights', heading: 'Pipeline (Sales stage)', text: 'Win rate:' },
@@ -36,28 +21,21 @@ const FLOWS = {
 (haveChromium ? describe : describe.skip)('insights in the Agents Playground', () => {
   let app: TestApp;
   let browser: BrowserContext;
-  let profile: string;
+  let browserKit: Browser | undefined;
   const running: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     const port = await freePort();
     app = await startTestApp({ env: { PORT: String(port), PUBLIC_BASE_URL: `http://localhost:${port}` } });
     await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cosell-e2e-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1600 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browserKit = await openBrowser({ width: 1280, height: 1600 });
+    browser = browserKit.context;
   }, 45_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await browserKit?.close();
     for (const r of running.reverse()) await r.stop();
     await app?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test.each(Object.keys(FLOWS) as (keyof typeof FLOWS)[])('%s: the card shows three charts the browser loads, and the numbers', async (lang) => {

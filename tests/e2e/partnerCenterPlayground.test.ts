@@ -1,43 +1,29 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
 import { startPartnerCenterSandbox, type Sandbox } from '../../scripts/partnerCenterSandbox';
 import { PLAYGROUND_USER, startAgentsPlayground, type RunningPlayground } from '../../scripts/playground';
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startTestApp, type TestApp } from '../helpers/testApp';
+import { ARTIFACTS, freePort, haveChromium, openBrowser, type Browser } from './browserKit';
 
 /**
  * Issue 13, tried as a new user would (`PARTNER_CENTER_SANDBOX=1 npm run playground`): a referral created in the
  * Partner Center sandbox appears as a card in the Agents Playground; Accept there; the sandbox shows the referral
  * Active / Accepted with our notes and team; a value change made in the sandbox shows on the card.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
 const PC_LOCATION = 'sandbox-location-1';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 (haveChromium ? describe : describe.skip)('Partner Center sandbox in the Agents Playground', () => {
   let sb: Sandbox;
   let app: TestApp;
   let browser: BrowserContext;
   let playground: RunningPlayground;
-  let profile: string;
+  let browserKit: Browser | undefined;
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     sb = await startPartnerCenterSandbox({ locationId: PC_LOCATION });
     const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosell-e2e-pc-')), 'ca.pem');
     fs.writeFileSync(caFile, sb.caPem);
@@ -56,22 +42,16 @@ function freePort(): Promise<number> {
     const first = (await app.app.services.people.locations())[0]!;
     await app.app.services.partnerCenter!.store.mapLocation(first.id, PC_LOCATION, { kind: 'system', id: 'system', name: 'playground' });
     sb.setWebhookUrl(`${app.url}/api/partner-center/events`);
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cosell-e2e-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browserKit = await openBrowser();
+    browser = browserKit.context;
     playground = await startAgentsPlayground(`${app.url}/api/messages`, await freePort());
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await browserKit?.close();
     await playground?.stop();
     await app?.close();
     await sb?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test('a sandbox referral arrives as a card; Accept goes back to Partner Center; their value change shows on the card', async () => {

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { PLAYGROUND_USER, startAgentsPlayground, type RunningPlayground } from '../../scripts/playground';
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startTestApp, type TestApp } from '../helpers/testApp';
+import { ARTIFACTS, freePort, haveChromium, openBrowser, type Browser, CHROMIUM } from './browserKit';
 import { startLocaleRelay, type LocaleRelay } from '../../scripts/localeRelay';
 import { forbiddenTermsIn } from '../../src/domain';
 
@@ -14,9 +12,6 @@ import { forbiddenTermsIn } from '../../src/domain';
  * Playground, driven with Debian's chromium. Screenshots go to tests/artifacts/. CI installs chromium (.ci/run);
  * locally the suite is skipped when /usr/bin/chromium is missing.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
 /** Two months ahead: the wizard refuses a close date in the past (R13). */
 const CLOSE_DATE = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
 if (!haveChromium) {
@@ -28,16 +23,6 @@ export function leftoversIn(text: string): string[] {
   return [/\bundefined\b/, /\$\{/, /\[object /, /\bNaN\b/, /<>/, /\bnull\b/].filter((re) => re.test(text)).map(String);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** What the user types, clicks and reads, in each language the bot speaks. */
 const FLOWS = {
@@ -109,28 +94,21 @@ const FLOWS = {
 (haveChromium ? describe : describe.skip)('Agents Playground in a browser', () => {
   let app: TestApp;
   let browser: BrowserContext;
-  let profile: string;
+  let browserKit: Browser | undefined;
   const running: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     app = await startTestApp();
     // As `npm run playground` prepares a fresh database: the demo customer directory, then the demo data.
     await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cosell-e2e-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browserKit = await openBrowser();
+    browser = browserKit.context;
   }, 45_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await browserKit?.close();
     for (const r of running.reverse()) await r.stop();
     await app?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   /** The bot behind a fresh playground (through the locale relay when the flow needs another client). */

@@ -1,8 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../helpers/freePort';
 
 /**
  * The real compiled server, as `npm start` runs it: one process owns the embedded database directory, a second one
@@ -23,16 +23,6 @@ interface Proc {
 
 const started: Proc[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of a fresh shell, minus anything that would change the mode or leak jest's node options. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
