@@ -1,5 +1,5 @@
 import type { PersonActor } from '../../src/domain';
-import { teamsUser, cardAction, type TeamsUser } from '../helpers/teams';
+import { teamsUser, cardAction, personalMessage, replyCards, type TeamsUser } from '../helpers/teams';
 import { memberOf, seedBasics, validCreateInput } from '../helpers/fixtures';
 import { startTestApp, type TestApp } from '../helpers/testApp';
 
@@ -14,6 +14,11 @@ export interface DealKit {
   createDeal(actor: PersonActor, overrides?: Record<string, unknown>): Promise<{ id: string; number: number; version: number }>;
   /** Clicks a button (Action.Execute) and returns the card the bot answers with. */
   click(verb: string, data: Record<string, unknown>, as: TeamsUser, locale?: string): Promise<any>;
+  /**
+   * Types a message in personal chat and returns the card the bot answered it with (its reply to this message: a
+   * referral card a job posts meanwhile is not it). Several reply cards: the last.
+   */
+  say(text: string, as: TeamsUser, locale?: string): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,15 @@ export async function startDealKit(env: Record<string, string> = {}): Promise<De
       const res = await app.post(cardAction(verb, data, { from: as, locale }));
       if (res.status !== 200 || res.body?.statusCode !== 200) throw new Error(`invoke ${verb}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.value;
+    },
+    async say(text, as, locale = 'en-US') {
+      const before = app.stub.calls.length;
+      const activity = personalMessage(text, { from: as, locale });
+      const res = await app.post(activity);
+      if (res.status >= 300) throw new Error(`message "${text}": ${res.status}`);
+      const cards = replyCards(app.stub.calls.slice(before), activity);
+      if (!cards.length) throw new Error(`no card answered "${text}"`);
+      return cards[cards.length - 1];
     },
     close: () => app.close(),
   };

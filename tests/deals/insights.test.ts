@@ -1,5 +1,5 @@
-import { cardText, personalMessage, replyCards, type TeamsUser } from '../helpers/teams';
-import { OSAKA, TOKYO, inDays, memberOf, referral } from '../helpers/fixtures';
+import { cardText, type TeamsUser } from '../helpers/teams';
+import { OSAKA, inDays, memberOf, referral } from '../helpers/fixtures';
 import type { PersonActor } from '../../src/domain';
 import { startDealKit, type DealKit } from './dealTestKit';
 
@@ -82,15 +82,7 @@ describe('insights / 分析', () => {
   }, 120_000);
   afterAll(() => kit?.close());
 
-  async function say(text: string, from: TeamsUser, locale = 'en-US') {
-    const before = kit.app.stub.calls.length;
-    const activity = personalMessage(text, { from, locale });
-    const res = await kit.app.post(activity);
-    expect(res.status).toBeLessThan(300);
-    const cards = replyCards(kit.app.stub.calls.slice(before), activity);
-    expect(cards).toHaveLength(1);
-    return cards[0];
-  }
+  const say = (text: string, from: TeamsUser, locale = 'en-US') => kit.say(text, from, locale);
 
   const imagesOf = (card: any): { url: string; altText: string }[] => {
     const out: any[] = [];
