@@ -51,8 +51,10 @@ export class CardPublisher {
   async post(dealOrId: DealRecord | string, conversationId: string): Promise<string> {
     const deal = typeof dealOrId === 'string' ? await this.load(dealOrId) : dealOrId;
     if (!deal) throw new Error(`Deal ${String(dealOrId)} not found`);
-    const reference = await this.messenger.reference(conversationId);
-    const zone = (await this.readerZones([await this.services.conversations.get(conversationId)])).get(conversationId);
+    // One read of the conversation: its language (the reference) and, for a personal chat, its reader's zone.
+    const conversation = await this.services.conversations.get(conversationId);
+    const reference = conversation?.reference as Partial<ConversationReference> | undefined;
+    const zone = (await this.readerZones([conversation])).get(conversationId);
     const activityId = await this.messenger.send(conversationId, this.shared(deal, localeOf(reference?.locale), await this.deciders(deal), zone));
     await this.track(deal, conversationId, activityId);
     return activityId;

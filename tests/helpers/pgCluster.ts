@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './freePort';
+import pg from 'pg';
 
 /**
  * A throw-away PostgreSQL cluster of the test's own, for tests that must stop or restart the server (fault tests).
@@ -22,6 +23,8 @@ export interface PgCluster {
   url: string;
   /** Restarts without blocking the event loop, so requests in flight meet the outage. */
   restart(): Promise<void>;
+  /** Creates an empty database in the cluster and returns its URL. */
+  createDatabase(name: string): Promise<string>;
   stop(): void;
   start(): void;
   destroy(): void;
@@ -44,8 +47,19 @@ export async function startPgCluster(): Promise<PgCluster> {
   const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
   const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
+    async createDatabase(name: string) {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+      } finally {
+        await admin.end();
+      }
+      return url.replace(/\/postgres$/, `/${name}`);
+    },
     start,
     stop,
     async restart() {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { startPartnerCenterSandbox, type Sandbox } from '../../scripts/partnerCenterSandbox';
 import { SYSTEM, actorOf } from '../../src/domain';
 import { openDatabase } from '../../src/store/database';
@@ -32,11 +31,7 @@ maybe('the Partner Center sync with two instances', () => {
 
   beforeAll(async () => {
     cluster = await startPgCluster();
-    const admin = new Client({ connectionString: cluster.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE cosell_pc_scaleout');
-    await admin.end();
-    dbUrl = cluster.url.replace(/\/postgres$/, '/cosell_pc_scaleout');
+    dbUrl = await cluster.createDatabase('cosell_pc_scaleout');
     const db = await openDatabase({ url: dbUrl });
     await seedBasics(db.prisma);
     await new PartnerCenterStore(db.prisma).mapLocation(TOKYO, PC_TOKYO, SYSTEM);

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { openDatabase } from '../../src/store/database';
 import { startConnectorStub, type ConnectorStub } from '../helpers/connectorStub';
 import { postgresBinaries, startPgCluster, type PgCluster } from '../helpers/pgCluster';
@@ -29,11 +28,7 @@ maybe('two instances on one PostgreSQL database', () => {
 
   beforeAll(async () => {
     cluster = await startPgCluster();
-    const admin = new Client({ connectionString: cluster.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE cosell_scaleout');
-    await admin.end();
-    dbUrl = cluster.url.replace(/\/postgres$/, '/cosell_scaleout');
+    dbUrl = await cluster.createDatabase('cosell_scaleout');
     const db = await openDatabase({ url: dbUrl });
     await seedWizard(db.prisma);
     await withRole(db.prisma, ALICE, 'alice@contoso.example');
