@@ -58,14 +58,14 @@ async function createAdapter(url: string): Promise<unknown> {
     // allowExitOnIdle: the CLI never ends the pool; idle connections must not keep it alive for 10 s.
     return withNameAsText(new PrismaPg({ connectionString: url, allowExitOnIdle: true }));
   }
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { newPglite } = await import('./src/store/pgliteInstance');
   const { lockDataDir } = await import('./src/store/dataDirLock');
   const { pgliteDirOf } = await import('./src/store/database');
   const { pgliteAdapter } = await import('./src/store/pgliteAdapter');
   const dir = pgliteDirOf(url);
-  if (!dir) return pgliteAdapter(new PGlite());
+  if (!dir) return pgliteAdapter(newPglite());
   lockDataDir(dir, 'prisma CLI'); // released when the CLI exits
-  return pgliteAdapter(new PGlite(dir));
+  return pgliteAdapter(newPglite(dir));
 }
 
 export default defineConfig({

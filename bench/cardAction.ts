@@ -2,7 +2,7 @@ import { MANDATORY_SA_STAGES } from '../src/domain';
 import { runLoad, type LoadResult } from './load';
 import { BENCH_ADMIN } from './seed';
 
-const invoke = (verb: string, data: Record<string, unknown>, n: number) => ({
+export const invoke = (verb: string, data: Record<string, unknown>, n: number) => ({
   type: 'invoke',
   name: 'adaptiveCard/action',
   id: `bench-${n}`,
@@ -43,5 +43,24 @@ export function stageCompletionLoad(port: number, dealIds: string[], clients: nu
     const stage = MANDATORY_SA_STAGES[i % 4];
     const { status, json } = await post(port, invoke('deal.completeStage', { dealId: deal, stage }, i));
     return status === 200 && JSON.stringify(json).includes('completed');
+  });
+}
+
+/**
+ * R16 / R18 by card click: each request answers one New referral of its own, accepting it (with the accept form's
+ * fields) or declining it with a reason — a real state change with its note, audit event, sender notification and
+ * card refresh, like a stage completion.
+ */
+export function referralAnswerLoad(port: number, dealIds: string[], answer: 'accept' | 'decline', clients: number, seconds: number): Promise<LoadResult> {
+  const perClient = Math.floor(dealIds.length / clients);
+  return runLoad(clients, seconds, async (c, i) => {
+    const dealId = dealIds[c * perClient + i];
+    if (!dealId || i >= perClient) return false;
+    const data =
+      answer === 'accept'
+        ? { dealId, version: 1, name: `Bench accepted ${i}`, value: '1500000', currency: 'JPY', closeDate: '2030-06-30', notes: 'Accepted in the bench' }
+        : { dealId, version: 1, reason: 'timelineTooShort', message: 'Declined in the bench' };
+    const { status, json } = await post(port, invoke(answer === 'accept' ? 'referral.acceptSubmit' : 'referral.declineSubmit', data, i));
+    return status === 200 && JSON.stringify(json).includes(answer === 'accept' ? 'Accepted' : 'Declined');
   });
 }

@@ -7,7 +7,7 @@
  * FLOOR_DATABASE: a postgres:// URL or a PGlite data directory (already migrated and seeded by bench/seed.ts).
  */
 import http from 'node:http';
-import { PGlite } from '@electric-sql/pglite';
+import { newPglite } from '../src/store/pgliteInstance';
 import pg from 'pg';
 
 type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
@@ -65,7 +65,7 @@ async function open(url: string): Promise<Db> {
       close: () => pool.end(),
     };
   }
-  const db = new PGlite(url);
+  const db = newPglite(url);
   await db.waitReady;
   return {
     transaction: (work) =>

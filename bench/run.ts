@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startConnectorStub, type ConnectorStub } from '../tests/helpers/connectorStub';
-import { echoLoad, stageCompletionLoad } from './cardAction';
+import { echoLoad, referralAnswerLoad, stageCompletionLoad } from './cardAction';
+import { API_TOKEN, apiListLoad, chatListLoad, say } from './lists';
 import { fmt, runLoad, summarize, type LoadResult } from './load';
 import { startBot, startEcho, startFloor } from './processes';
 import { PostgresWatch, processCpuMs, type StatementCost } from './cpu';
@@ -32,7 +33,8 @@ const DEALS = Number(process.env.BENCH_DEALS ?? (QUICK ? 20_000 : 100_000));
 const SWEEP_DUE = Number(process.env.BENCH_SWEEP_DUE ?? (QUICK ? 20_000 : 100_000));
 const INTAKE_SAMPLES = Number(process.env.BENCH_INTAKE ?? (QUICK ? 40 : 200));
 const WORK_DEALS = Math.min(20_000, Math.floor(DEALS / 2));
-const API_TOKEN = 'bench-api-token-0123456789abcdef';
+// New referrals for the accept and decline loads: enough that no client runs out at the card load's pace.
+const REFERRALS = Number(process.env.BENCH_REFERRALS ?? (QUICK ? 4_000 : 16_000));
 const REFERRALS_TOKEN = 'bench-referrals-token-0123456789';
 
 interface DbTarget {
@@ -63,6 +65,10 @@ interface Figures {
   floorOne?: Measured;
   card?: Measured;
   cardOne?: Measured;
+  accept?: Measured;
+  acceptOne?: Measured;
+  decline?: Measured;
+  declineOne?: Measured;
   apiList?: Measured;
   apiListOne?: Measured;
   chatList?: Measured;
@@ -90,21 +96,6 @@ async function measured(serverPid: number, watch: PostgresWatch | undefined, loa
 
 const headers = { 'content-type': 'application/json' };
 
-function chatMessage(text: string, serviceUrl: string, n: number) {
-  return {
-    type: 'message',
-    id: `bench-msg-${n}`,
-    channelId: 'msteams',
-    serviceUrl,
-    from: { id: `29:${BENCH_ADMIN.aadObjectId}`, name: BENCH_ADMIN.name, aadObjectId: BENCH_ADMIN.aadObjectId },
-    recipient: { id: '28:bench-bot', name: 'Co-sell' },
-    conversation: { id: 'a:bench-personal', conversationType: 'personal', tenantId: 'bench-tenant' },
-    channelData: { tenant: { id: 'bench-tenant' } },
-    locale: 'en-US',
-    text,
-  };
-}
-
 function referralBody(n: number) {
   return {
     id: `bench-ref-${n}-${randomUUID()}`,
@@ -123,7 +114,7 @@ function referralBody(n: number) {
 async function measure(target: DbTarget, stub: ConnectorStub, adminUrl: string | undefined): Promise<Figures> {
   const figures: Figures = { kind: target.kind };
   console.log(`[${target.kind}] seeding ${DEALS} deals…`);
-  const seeded = await seedDeals(target.url, DEALS, WORK_DEALS);
+  const seeded = await seedDeals(target.url, DEALS, WORK_DEALS, REFERRALS);
   // Disjoint slices of the work deals: each click load completes stages on deals no other load touched.
   const work = seeded.workDealIds;
   const slice = (from: number, to: number) => work.slice(Math.floor(work.length * from), Math.floor(work.length * to));
@@ -147,36 +138,32 @@ async function measure(target: DbTarget, stub: ConnectorStub, adminUrl: string |
     const pid = bot.child.pid!;
     try {
       // Link the bench location to a personal conversation, so new referrals post their card to the stub.
-      await fetch(`${base}/api/messages`, { method: 'POST', headers, body: JSON.stringify(chatMessage('help', stub.url, 0)) });
+      await say(base, 'help', stub.url, 0);
 
       console.log(`[${target.kind}] card action`);
       figures.card = await measured(pid, watch, () => stageCompletionLoad(bot.port, slice(0.4, 0.8), CLIENTS, SECONDS));
       figures.cardOne = await measured(pid, watch, () => stageCompletionLoad(bot.port, slice(0.8, 1), 1, SECONDS / 2));
 
+      // Disjoint slices of the referrals: 40 % accepted and 40 % declined by 16 clients, 10 % each by one client.
+      const referrals = (from: number, to: number) => seeded.referralIds.slice(Math.floor(seeded.referralIds.length * from), Math.floor(seeded.referralIds.length * to));
+      console.log(`[${target.kind}] accept and decline`);
+      figures.accept = await measured(pid, watch, () => referralAnswerLoad(bot.port, referrals(0, 0.4), 'accept', CLIENTS, SECONDS / 2));
+      figures.acceptOne = await measured(pid, watch, () => referralAnswerLoad(bot.port, referrals(0.4, 0.5), 'accept', 1, SECONDS / 4));
+      figures.decline = await measured(pid, watch, () => referralAnswerLoad(bot.port, referrals(0.5, 0.9), 'decline', CLIENTS, SECONDS / 2));
+      figures.declineOne = await measured(pid, watch, () => referralAnswerLoad(bot.port, referrals(0.9, 1), 'decline', 1, SECONDS / 4));
+
       console.log(`[${target.kind}] lists`);
-      const filters = ['status=Active&$top=20', 'direction=Incoming&status=New&$top=20', 'type=solutionAssessment&stage=accepted&$top=20', 'location=bench-osaka&$top=50', 'q=Bench%20deal%2099&$top=20'];
-      const apiList = async (_c: number, i: number) => {
-        const res = await fetch(`${base}/api/deals?${filters[i % filters.length]}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
-        await res.arrayBuffer();
-        return res.status === 200;
-      };
-      figures.apiList = await measured(pid, watch, () => runLoad(CLIENTS, SECONDS / 2, apiList));
-      const commands = ['deals', 'deals inbound', 'deals type:sa stage:accepted', 'deals location:bench-osaka', 'deals status:active'];
-      const chat = async (_c: number, i: number) => {
-        const res = await fetch(`${base}/api/messages`, { method: 'POST', headers, body: JSON.stringify(chatMessage(commands[i % commands.length]!, stub.url, i)) });
-        await res.arrayBuffer();
-        return res.status === 200 || res.status === 201;
-      };
-      figures.chatList = await measured(pid, watch, () => runLoad(CLIENTS, SECONDS / 2, chat));
+      figures.apiList = await measured(pid, watch, () => apiListLoad(base, CLIENTS, SECONDS / 2));
+      figures.chatList = await measured(pid, watch, () => chatListLoad(base, stub.url, CLIENTS, SECONDS / 2));
       // One client at a time: the latency of a list itself, without queueing behind 15 others.
-      figures.apiListOne = await measured(pid, watch, () => runLoad(1, SECONDS / 4, apiList));
-      figures.chatListOne = await measured(pid, watch, () => runLoad(1, SECONDS / 4, chat));
+      figures.apiListOne = await measured(pid, watch, () => apiListLoad(base, 1, SECONDS / 4));
+      figures.chatListOne = await measured(pid, watch, () => chatListLoad(base, stub.url, 1, SECONDS / 4));
       figures.rssAfterLists = bot.rssMb();
 
       console.log(`[${target.kind}] intake → card`);
       // A connector of its own, so waiting for each card does not scan the thousands of list replies recorded above.
       const cards = await startConnectorStub();
-      await fetch(`${base}/api/messages`, { method: 'POST', headers, body: JSON.stringify(chatMessage('help', cards.url, 1)) });
+      await say(base, 'help', cards.url, 1);
       const latencies: number[] = [];
       let errors = 0;
       for (let n = 0; n < INTAKE_SAMPLES; n++) {
@@ -262,6 +249,10 @@ function report(results: Figures[], echo: Measured, command: string): string {
       ['**floor**: click writes, node:http + raw SQL, 1 client', r.floorOne],
       [`card action: complete stage, ${CLIENTS} clients`, r.card],
       ['card action: complete stage, 1 client', r.cardOne],
+      [`card action: accept a referral, ${CLIENTS} clients`, r.accept],
+      ['card action: accept a referral, 1 client', r.acceptOne],
+      [`card action: decline a referral, ${CLIENTS} clients`, r.decline],
+      ['card action: decline a referral, 1 client', r.declineOne],
       [`GET /api/deals with filters, ${CLIENTS} clients`, r.apiList],
       ['GET /api/deals with filters, 1 client', r.apiListOne],
       [`\`deals\` chat command with filters, ${CLIENTS} clients`, r.chatList],
@@ -273,7 +264,7 @@ function report(results: Figures[], echo: Measured, command: string): string {
   }
   lines.push(
     '',
-    '| database | card p99 / floor p99 | card req/s / floor req/s | card CPU / floor CPU (server) | 1-client card p50 | list p95 / echo p95 (16 clients) | expiry sweep | RSS after lists | start → /healthz |',
+    '| database | card p99 / floor p99 (stage, accept, decline) | card req/s / floor req/s (stage, accept, decline) | card CPU / floor CPU (server) | 1-client card p50 (stage, accept, decline) | list p95 / echo p95 (16 clients) | expiry sweep | RSS after lists | start → /healthz |',
     '|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of results) {
@@ -282,10 +273,10 @@ function report(results: Figures[], echo: Measured, command: string): string {
       : 'n/a';
     row([
       r.kind,
-      ratio(r.card?.p99, r.floor?.p99),
-      ratio(r.card?.rps, r.floor?.rps),
+      [r.card, r.accept, r.decline].map((f) => ratio(f?.p99, r.floor?.p99)).join(', '),
+      [r.card, r.accept, r.decline].map((f) => ratio(f?.rps, r.floor?.rps)).join(', '),
       ratio(r.card?.serverCpuMs, r.floor?.serverCpuMs),
-      r.cardOne ? `${fmt(r.cardOne.p50)} ms` : 'n/a',
+      [r.cardOne, r.acceptOne, r.declineOne].map((f) => (f ? `${fmt(f.p50)} ms` : 'n/a')).join(', '),
       `API ${ratio(r.apiList?.p95, echo.p95)}, chat ${ratio(r.chatList?.p95, echo.p95)}`,
       sweep,
       r.rssAfterLists ? `${fmt(r.rssAfterLists, 0)} MB` : 'n/a',

@@ -10,10 +10,12 @@ export const BENCH_USER = { aadObjectId: 'bench-user-0000', name: 'Bench User' }
 export interface SeedResult {
   /** Active solution-assessment deals at stage Accepted: the card-action benchmark completes their stages. */
   workDealIds: string[];
+  /** New inbound referrals in Bench Tokyo (no sender callback): the accept and decline benchmarks answer them. */
+  referralIds: string[];
   deals: number;
 }
 
-export async function seedDeals(url: string, deals: number, workDeals: number): Promise<SeedResult> {
+export async function seedDeals(url: string, deals: number, workDeals: number, referrals = 0): Promise<SeedResult> {
   const db = await openDatabase({ url });
   const p = db.prisma;
   try {
@@ -58,6 +60,15 @@ export async function seedDeals(url: string, deals: number, workDeals: number): 
         'bench-c-' || (1 + g % 1000), '${admin.id}', 'Bench Admin', '${admin.id}', 'Bench Admin',
         now() - (g || ' seconds')::interval, now(), now() + interval '30 days'
       FROM generate_series(1, ${deals}) g`);
+    await p.$executeRawUnsafe(`
+      INSERT INTO "Deal" (id, direction, type, status, substatus, stage, name, value, currency, "closeDate", "locationId",
+        "assessmentType", "customerId", "senderType", "senderName", "senderKey", "senderReferralId",
+        "createdAt", "receivedAt", "expiresAt", "updatedAt")
+      SELECT gen_random_uuid()::text, 'inbound', 'solutionAssessment', 'New', 'Received', 'created', 'Bench referral ' || g,
+        1500000, 'JPY', DATE '2030-06-30', 'bench-tokyo', 'Azure Cost Optimization', 'bench-c-' || (1 + g % 1000),
+        'microsoft', 'Bench Seller', 'microsoft', 'bench-referral-' || g,
+        now() - interval '1 day', now() - interval '1 day', now() + interval '13 days', now()
+      FROM generate_series(1, ${referrals}) g`);
     // Fresh planner statistics, as autovacuum would have them in production (PGlite has none: the app analyzes).
     await p.$executeRawUnsafe('ANALYZE');
     const work = await p.deal.findMany({
@@ -66,7 +77,13 @@ export async function seedDeals(url: string, deals: number, workDeals: number): 
       orderBy: { number: 'asc' },
       take: workDeals,
     });
-    return { workDealIds: work.map((d) => d.id), deals: await p.deal.count() };
+    const open = await p.deal.findMany({
+      where: { name: { startsWith: 'Bench referral ' }, status: 'New' },
+      select: { id: true },
+      orderBy: { number: 'asc' },
+      take: referrals,
+    });
+    return { workDealIds: work.map((d) => d.id), referralIds: open.map((d) => d.id), deals: await p.deal.count() };
   } finally {
     await db.close();
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import pg from 'pg';
@@ -8,6 +8,7 @@ import { guardPool } from './pgPoolGuard';
 import { lockDataDir, type DataDirLock } from './dataDirLock';
 import { applyMigrations, type SqlRunner } from './migrations';
 import { pgliteAdapter } from './pgliteAdapter';
+import { newPglite } from './pgliteInstance';
 import { pgliteSql, postgresSql, registerSql } from './sql';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -57,7 +58,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   let db: PGlite | undefined;
   try {
     if (dir) fs.mkdirSync(dir, { recursive: true });
-    db = dir ? new PGlite(dir) : new PGlite();
+    db = newPglite(dir);
     await db.waitReady;
     if (opts.migrate !== false) {
       await applyMigrations(pgliteRunner(db));
@@ -116,8 +117,9 @@ async function openPostgres(opts: OpenOptions): Promise<Database> {
     // The thin SQL path's prepared statements (src/store/sql.ts) are key look-ups: planned once per connection, not
     // per execution (issue 16). Prisma's statements are unnamed and planned each time either way. JIT off: the
     // planner's cost of a visibility-filtered aggregate (R3, `person:`) passes the JIT thresholds, and compiling took
-    // 330–375 ms of a 400 ms query that runs in 40–60 ms without it (issue 17 bench).
-    options: '-c plan_cache_mode=force_generic_plan -c jit=off',
+    // 330–375 ms of a 400 ms query that runs in 40–60 ms without it (issue 17 bench). No parallel workers: starting
+    // them took 30–50 ms for a list page whose own work is 1–10 ms, and the bot's requests are many and small.
+    options: '-c plan_cache_mode=force_generic_plan -c jit=off -c max_parallel_workers_per_gather=0',
   });
   // A dropped server connection must neither crash the process nor leak its pool slot (see pgPoolGuard).
   guardPool(pool);

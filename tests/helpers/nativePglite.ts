@@ -9,14 +9,18 @@
  *
  * Import it before anything that loads PGlite (tests/helpers/testDb.ts does), or list it in jest's `setupFiles`.
  */
-jest.mock('@electric-sql/pglite', () => {
+function nativeRequire(id: string): unknown {
   // Code run by vm.runInThisContext sees Node's real globals, not the sandbox's.
   const realProcess = (require('node:vm') as typeof import('node:vm')).runInThisContext('process') as NodeJS.Process;
   const Module = realProcess.mainModule?.constructor as typeof import('node:module') | undefined;
   if (!Module?.createRequire) {
     throw new Error('Cannot reach Node\'s module loader from jest: run jest with NODE_OPTIONS=--experimental-vm-modules');
   }
-  return Module.createRequire(__filename)('@electric-sql/pglite') as unknown;
-});
+  return Module.createRequire(__filename)(id) as unknown;
+}
+
+jest.mock('@electric-sql/pglite', () => nativeRequire('@electric-sql/pglite'));
+// The trigram extension (src/store/pgliteInstance.ts) locates its bundle the same way, so it crosses too.
+jest.mock('@electric-sql/pglite/contrib/pg_trgm', () => nativeRequire('@electric-sql/pglite/contrib/pg_trgm'));
 
 export {};

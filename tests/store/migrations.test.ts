@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import { newPglite } from '../../src/store/pgliteInstance';
 import pg from 'pg';
 import { openDatabase, pgliteRunner } from '../../src/store/database';
 import {
@@ -45,7 +45,7 @@ interface Row {
 /** An empty database of the given kind with a raw SqlRunner on it (no Prisma in between). */
 async function emptyDatabase(kind: TestDbKind): Promise<{ sql: SqlRunner; url: string; close(): Promise<void> }> {
   if (kind === 'pglite') {
-    const db = new PGlite();
+    const db = newPglite();
     return { sql: pgliteRunner(db), url: 'memory://', close: () => db.close() };
   }
   const tdb = await createTestDatabase('postgres', { migrate: false });

@@ -26,7 +26,8 @@ import { escapeLike } from '../like';
 import { readInsights } from './insights';
 import { recordInclude, toNoteEntry, toRecord } from './mapping';
 import { sqlOf } from '../sql';
-import { readRecordRow, readRecordRows } from './recordSql';
+import { readListPage } from './listSql';
+import { readRecordRow } from './recordSql';
 
 /**
  * Reads deals for whoever may see them (R1–R3 in SQL, the same visibility rule as permissions.ts): one deal, keyset
@@ -46,19 +47,11 @@ export class DealReader {
 
   /** Deals the actor may see, newest first, with keyset paging on the deal number (stable under inserts). */
   async list(actor: Actor, filter: DealFilter = {}, page: { limit?: number; cursor?: string } = {}): Promise<Page<DealRecord>> {
-    const where = whereFor(actor, filter);
-    if (!where) return { items: [] };
     const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
-    const after = decodeCursor(page.cursor);
-    // The page's ids first (the filter is Prisma's), then the deals with what their cards need in one prepared
-    // statement (issue 16: was one statement per relation, each through the query compiler).
-    const rows = await this.prisma.deal.findMany({
-      where: after === undefined ? where : { AND: [where, { number: { lt: after } }] },
-      select: { id: true },
-      orderBy: { number: 'desc' },
-      take: limit + 1,
-    });
-    const items = (await readRecordRows(sqlOf(this.prisma), rows.slice(0, limit).map((r) => r.id))).map(toRecord);
+    // One prepared statement for the page and what its cards need (issue 16: the filter went through Prisma's query
+    // compiler and the name search scanned every deal); one deal more than the page says whether another follows.
+    const rows = await readListPage(sqlOf(this.prisma), actor, filter, limit + 1, decodeCursor(page.cursor));
+    const items = rows.slice(0, limit).map(toRecord);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: encodeCursor(last.number) } : { items };
   }
@@ -279,7 +272,8 @@ export function whereFor(actor: Actor, filter: DealFilter = {}): Prisma.DealWher
     // R3 with the New-referral rule of permissions.ts: an unanswered referral is visible to its location's users.
     and.push(visibility.teamMember && !filter.mine ? { OR: [{ status: 'New' }, ...onTeam] } : { OR: onTeam });
   }
-  if (filter.people) and.push({ OR: filter.people.flatMap(worksOn) });
+  // No one named matches no deal (Prisma reads an empty OR as no condition at all).
+  if (filter.people) and.push(filter.people.length ? { OR: filter.people.flatMap(worksOn) } : { id: { in: [] } });
   if (filter.direction) and.push({ direction: filter.direction });
   if (filter.type) and.push({ type: filter.type });
   if (filter.status) and.push({ status: filter.status });

@@ -7,7 +7,7 @@ import type { RecordRow } from './mapping';
  * one big SELECT that PostgreSQL planned afresh on every click (2.4 ms); this one is prepared once per connection.
  * The result has the shape of Prisma's RecordRow, so toRecord() maps both.
  */
-const RECORD_COLUMNS = `d.*,
+export const RECORD_COLUMNS = `d.*,
   (SELECT coalesce(json_agg(t ORDER BY t.position, t.id), '[]') FROM "DealTeamMember" t WHERE t."dealId" = d.id) AS "_team",
   (SELECT coalesce(json_agg(c ORDER BY c."completedAt", c.id), '[]') FROM "StageCompletion" c WHERE c."dealId" = d.id) AS "_completions",
   (SELECT row_to_json(r) FROM "Registration" r WHERE r."dealId" = d.id) AS "_registration",
@@ -20,7 +20,7 @@ const BY_NUMBER = `SELECT ${RECORD_COLUMNS} FROM "Deal" d WHERE d.number = $1`;
 
 type Json = Record<string, unknown>;
 
-function toRow(raw: Json): RecordRow {
+export function toRow(raw: Json): RecordRow {
   const { _team, _completions, _registration, _customer, _location, _note, ...deal } = raw;
   const registration = _registration as Json | null;
   const note = _note as Json | null;
@@ -40,16 +40,6 @@ function toRow(raw: Json): RecordRow {
     location: _location,
     notes: note ? [{ ...note, createdAt: jsonTimestamp(note.createdAt) }] : [],
   } as unknown as RecordRow;
-}
-
-const BY_IDS = `SELECT ${RECORD_COLUMNS} FROM "Deal" d WHERE d.id = ANY($1::text[])`;
-
-/** Several deals at once (a list page), in the order of `ids`. */
-export async function readRecordRows(db: SqlRunner, ids: readonly string[]): Promise<RecordRow[]> {
-  if (!ids.length) return [];
-  const rows = (await db.query<Json>(BY_IDS, [ids])).map(toRow);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is RecordRow => !!r);
 }
 
 /** By id, or by the short number shown on cards. */
