@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { DEAL_TYPE_LABEL, DIRECTION_LABEL, STAGE_LABEL, STATUS_LABEL, SUBSTATUS_LABEL, isTimeZone, type DealRecord } from '../src/domain';
 import { t, type Locale, type MessageKey } from './i18n';
 
@@ -78,6 +77,9 @@ export function dealsCsv(locale: Locale, deals: readonly DealRecord[]): Buffer {
 }
 
 export async function dealsXlsx(locale: Locale, deals: readonly DealRecord[]): Promise<Buffer> {
+  // Loaded with the first export, not at start (issue 16: start-up time and memory).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ExcelJS = require('exceljs') as typeof import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'cosell-bot';
   book.created = new Date();

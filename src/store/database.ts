@@ -7,8 +7,6 @@ import pg from 'pg';
 import { guardPool } from './pgPoolGuard';
 import { lockDataDir, type DataDirLock } from './dataDirLock';
 import { applyMigrations, type SqlRunner } from './migrations';
-import { pgliteAdapter } from './pgliteAdapter';
-import { newPglite } from './pgliteInstance';
 import { pgliteSql, postgresSql, registerSql } from './sql';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -58,6 +56,8 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   let db: PGlite | undefined;
   try {
     if (dir) fs.mkdirSync(dir, { recursive: true });
+    // PGlite and its Prisma adapter are loaded only for the embedded database, not when a server is used.
+    const { newPglite } = await import('./pgliteInstance');
     db = newPglite(dir);
     await db.waitReady;
     if (opts.migrate !== false) {
@@ -75,6 +75,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     throw err;
   }
   const pglite = db;
+  const { pgliteAdapter } = await import('./pgliteAdapter');
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   registerSql(prisma, pgliteSql(pglite));
   let closing: Promise<void> | undefined;

@@ -1,9 +1,22 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Loader } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ChartSpec } from '../../domain';
+
+/**
+ * Vega, Vega-Lite and resvg are loaded with the first chart, not at start: 6 MB of code (resvg's native module
+ * alone 4.4 MB) that only `insights` uses, and start-up time and memory are issue 16 targets.
+ */
+let libraries: { vega: typeof import('vega'); vegaLite: typeof import('vega-lite'); resvg: typeof import('@resvg/resvg-js') } | undefined;
+function chartLibraries(): NonNullable<typeof libraries> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (!libraries) {
+    libraries = { vega: require('vega'), vegaLite: require('vega-lite'), resvg: require('@resvg/resvg-js') };
+    (libraries.vega as unknown as { textMetrics: { width: typeof estimateWidth } }).textMetrics.width = estimateWidth;
+  }
+  return libraries;
+}
 
 /**
  * Issue 17: a chart as a PNG. Vega-Lite describes it, Vega lays it out and writes SVG (headless, no canvas),
@@ -47,7 +60,6 @@ function estimateWidth(item: { text?: unknown; fontSize?: number }, text?: unkno
   }
   return Math.ceil(em * size);
 }
-(vega as unknown as { textMetrics: { width: typeof estimateWidth } }).textMetrics.width = estimateWidth;
 
 /** The Vega-Lite spec of a (grouped) horizontal bar chart with each bar's text at its end. */
 export function vegaLiteSpec(chart: ChartSpec): TopLevelSpec {
@@ -98,7 +110,8 @@ export function vegaLiteSpec(chart: ChartSpec): TopLevelSpec {
 
 /** The chart as SVG text. */
 export async function chartSvg(chart: ChartSpec): Promise<string> {
-  const spec = compile(vegaLiteSpec(chart), { logger: quiet }).spec;
+  const { vega, vegaLite } = chartLibraries();
+  const spec = vegaLite.compile(vegaLiteSpec(chart), { logger: quiet }).spec;
   // No loader: the data is inline and a chart never reads a file or URL.
   const view = new vega.View(vega.parse(spec), { renderer: 'none', loader: refusingLoader, logLevel: vega.Error });
   try {
@@ -116,7 +129,7 @@ const refusingLoader = {
   sanitize: () => Promise.reject(new Error('charts load nothing')),
   http: () => Promise.reject(new Error('charts load nothing')),
   file: () => Promise.reject(new Error('charts load nothing')),
-} as unknown as vega.Loader;
+} as unknown as Loader;
 
 let fontFiles: string[] | undefined;
 
@@ -128,7 +141,7 @@ export interface RasterOptions {
 /** SVG → PNG at CHART_SCALE, with the bundled font only. */
 export function rasterise(svg: string, opts: RasterOptions = {}): Buffer {
   fontFiles ??= CHART_FONT_FILES.map((f) => path.join(fontDirectory(), f));
-  const resvg = new Resvg(svg, {
+  const resvg = new (chartLibraries().resvg.Resvg)(svg, {
     font: { fontFiles: opts.withoutFont ? [] : fontFiles, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
     fitTo: { mode: 'width', value: CHART_WIDTH * CHART_SCALE },
   });
