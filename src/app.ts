@@ -3,6 +3,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { Server } from 'restify';
 import type { BotServices } from '../bot/botServices';
 import { CardPublisher } from '../bot/cardPublisher';
+import { ConnectorReusingAuthentication } from '../bot/connectorCache';
 import { CosellBot } from '../bot/cosellBot';
 import { registerTeamsListeners } from '../bot/listeners';
 import { registerDigestListener } from '../bot/digest';
@@ -61,7 +62,7 @@ export interface App {
  * Bot Framework SDK uses for the Emulator and Agents Playground: no JWT on the way in, none on the way out.
  */
 export function createBotAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
-  return new ConfigurationBotFrameworkAuthentication(
+  return new ConnectorReusingAuthentication(
     isLocalMode(config)
       ? {}
       : {
