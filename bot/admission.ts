@@ -4,6 +4,7 @@ import { messageCard } from '../cards/messageCard';
 import { isLocalMode } from '../src/config';
 import type { Person } from '../src/domain';
 import type { Services } from '../src/services/services';
+import { searchResults } from './searchResponse';
 
 /**
  * Who the bot talks to at all (issue 15), decided before anything about the activity is recorded:
@@ -62,12 +63,15 @@ const MESSAGE: Record<Refusal, MessageKey> = {
   noIdentity: 'access.noIdentity',
 };
 
-/** Says no, politely, in the person's language: a message is answered, a card click gets a card; nothing else. */
+/** Says no, politely, in the person's language: a message is answered, a click gets a card, a type-ahead nothing. */
 export async function refuseTurn(context: TurnContext, reason: Refusal): Promise<void> {
   const { type, name, locale } = context.activity;
   const text = t(localeOf(locale), MESSAGE[reason]);
   if (type === 'message') {
     await context.sendActivity(text);
+  } else if (type === 'invoke' && name === 'application/search') {
+    // A type-ahead shows no message: it offers nothing.
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: searchResults([]) } });
   } else if (type === 'invoke' && name === 'adaptiveCard/action') {
     const card = messageCard(text, [], 'attention');
     await context.sendActivity({

@@ -5,6 +5,8 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type FileConsentCardResponse,
+  type SearchInvokeResponse,
+  type SearchInvokeValue,
 } from 'botbuilder';
 import { helpCard } from '../cards/helpCard';
 import { localeOf, t } from '../cards/i18n';
@@ -23,6 +25,8 @@ import { warmUpWizard, wizardFor } from './dialogs/lazyWizard';
 import { WIZARD_VERB } from './dialogs/wizardTypes';
 import { addsBot, submittedCommand, welcome } from './welcome';
 import { acceptFileConsent, declineFileConsent } from './exportCommands';
+import { searchError } from './searchResponse';
+import { answerSearch } from './typeahead';
 
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -34,9 +38,10 @@ const invokeResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
 
 /**
  * The Teams bot: typed commands go to their handler (bot/textCommands), card buttons (Action.Execute) to their verb's
- * handler (bot/actions) or to the new-deal wizard. Every message and click first passes the turn pipeline
- * (bot/turn.ts: conversation remembered, person admitted once) and the role gate (bot/admin/gate.ts). Unknown text
- * gets the help card, never silence. Commands are matched after the bot's own @mention is removed.
+ * handler (bot/actions) or to the new-deal wizard, a card's type-ahead queries to bot/typeahead. Every message and
+ * click first passes the turn pipeline (bot/turn.ts: conversation remembered, person admitted once) and the role gate
+ * (bot/admin/gate.ts). Unknown text gets the help card, never silence. Commands are matched after the bot's own
+ * @mention is removed.
  */
 export class CosellBot extends TeamsActivityHandler {
   constructor(private readonly services: BotServices) {
@@ -47,12 +52,15 @@ export class CosellBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const { type, name } = context.activity;
     const clicked = type === 'invoke' && name === 'adaptiveCard/action';
+    const searched = type === 'invoke' && name === 'application/search';
     // Other channels, other tenants and people without an Entra ID are refused before anything is recorded.
     let admitted: Awaited<ReturnType<typeof admission>>;
     try {
       admitted = await admission(context.activity, this.services);
     } catch (err) {
-      // The recorded tenant could not be read (the database is down): a click still gets its card, a message the apology.
+      // The recorded tenant could not be read (the database is down): a click still gets its card, a type-ahead its
+      // error, a message the apology.
+      if (searched) return this.answerSearchFailed(context, err);
       if (!clicked) throw err;
       return this.answerClickFailed(context, err);
     }
@@ -64,6 +72,14 @@ export class CosellBot extends TeamsActivityHandler {
     }
     // Issue 17: the answer to an export's file consent card needs the person, as a click does.
     if (type === 'invoke' && name === 'fileConsent/invoke') await beginTurn(context, this.services);
+    // A type-ahead query (bot/typeahead.ts) is answered for the person too; its text is checked by its schema.
+    if (searched) {
+      try {
+        await beginTurn(context, this.services);
+      } catch (err) {
+        return this.answerSearchFailed(context, err);
+      }
+    }
     if (type === 'message' || clicked) {
       // NUL, control characters, lone surrogates in what was typed or submitted: refused before anything is recorded.
       if (hasUncleanText(context.activity.text) || hasUncleanText(context.activity.value)) {
@@ -87,6 +103,17 @@ export class CosellBot extends TeamsActivityHandler {
     this.services.logger.error({ err }, 'card action failed before it started');
     const card = messageCard(t(localeOf(context.activity.locale), 'error.apology'), [], 'attention');
     await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponse(card) } });
+  }
+
+  /** The database failed under a type-ahead query: Teams shows an error in the drop-down; Search still works. */
+  private searchFailed(context: TurnContext, err: unknown): SearchInvokeResponse {
+    this.services.logger.error({ err }, 'type-ahead search failed');
+    return searchError(500, 'InternalError', t(localeOf(context.activity.locale), 'error.apology'));
+  }
+
+  private async answerSearchFailed(context: TurnContext, err: unknown): Promise<void> {
+    const body = this.searchFailed(context, err);
+    await context.sendActivity({ type: 'invokeResponse', value: { status: body.statusCode, body } });
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
@@ -129,6 +156,15 @@ export class CosellBot extends TeamsActivityHandler {
 
   protected override async handleTeamsFileConsentDecline(context: TurnContext): Promise<void> {
     await declineFileConsent(turnOf(context));
+  }
+
+  /** Teams' dynamic type-ahead on a card (Data.Query): suggestions as the user types (bot/typeahead.ts). */
+  protected override async onSearchInvoke(context: TurnContext, value: SearchInvokeValue): Promise<SearchInvokeResponse> {
+    try {
+      return await answerSearch(turnOf(context), value);
+    } catch (err) {
+      return this.searchFailed(context, err);
+    }
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

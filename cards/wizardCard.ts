@@ -4,7 +4,7 @@ import stepTemplate from './templates/wizardStep.json';
 
 /** The new-deal wizard's cards: one form per step (drawn from data), and the one-line summary a done step becomes. */
 
-export type FieldKind = 'text' | 'multiline' | 'date' | 'choice' | 'filtered' | 'radio' | 'checks' | 'toggle';
+export type FieldKind = 'text' | 'multiline' | 'date' | 'choice' | 'filtered' | 'radio' | 'checks' | 'toggle' | 'typeahead';
 
 export interface Choice {
   title: string;
@@ -22,6 +22,11 @@ export interface WizardField {
   maxLength?: number;
   /** The per-field message shown under the input (R13). */
   error?: string;
+  /**
+   * `typeahead` only: the Data.Query dataset Teams asks the bot for as the user types (invoke `application/search`,
+   * with the card's other inputs). `choices` are the static ones, shown before anything is typed.
+   */
+  dataset?: string;
 }
 
 export interface WizardButton {
@@ -78,6 +83,7 @@ export function wizardStepCard(view: WizardStepView): AdaptiveCard {
         choices: f.choices ?? [],
         maxLength: f.maxLength ?? 4000,
         error: f.error ?? '',
+        dataset: f.dataset ?? '',
       })),
       actions: (s.actions ?? []).map(button),
     })),

@@ -102,6 +102,7 @@ export class CardStepDialog extends Dialog<{ draft: Draft }> {
     // A new card, a new token: whatever card was there before is stale from now on.
     w.session.seq = (w.session.seq ?? 0) + 1;
     w.session.token = `${w.session.wizardId}.${w.session.seq}`;
+    w.session.step = this.step.id;
     const card = await stepCard(w, this.step, stepContext(w, draft), this.before);
     if (w.submit && w.session.stepActivityId) {
       // Next or Back on the wizard's card: this step takes its place (the invoke's answer updates the message).

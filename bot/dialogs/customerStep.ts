@@ -1,10 +1,25 @@
 import { z } from 'zod';
 import { CountrySchema, NewCustomerSchema, fieldErrorsOf, requiredText, type CustomerRecord, type NewCustomer } from '../../src/domain';
 import { check, countryChoices, countryName, entriesOf, errorsFrom, tr } from './stepHelpers';
-import type { Errors, StepContext, StepDef } from './wizardTypes';
+import type { Entries, Errors, StepContext, StepDef } from './wizardTypes';
 
-/** R6: find the customer in the directory (country + city + name), pick one suggestion, or add a new customer. */
+/**
+ * R6: find the customer in the directory and pick one, or add a new customer. Two ways to find it on one card: Teams'
+ * type-ahead (`customerPick`, suggestions from bot/dialogs/customerTypeahead.ts as the user types) and, for clients
+ * without it, the name field + Search, whose results are a radio list (`customerId`). A type-ahead pick becomes
+ * `customerId` as if picked from the results, and the type-ahead is drawn empty again.
+ */
 
+/** The Data.Query dataset of the type-ahead (the `application/search` invokes name it). */
+export const CUSTOMER_DATASET = 'customers';
+
+/**
+ * The type-ahead's one static choice (a choice set needs at least one), shown before anything is typed: "add a new
+ * customer" — the way on when the directory has no match. No customer id looks like it (ids are UUIDs).
+ */
+export const NEW_CUSTOMER_CHOICE = 'new';
+
+const CustomerIdSchema = z.string().min(1).max(64);
 
 /** The card's new-customer inputs → the directory's fields. */
 const NEW_FIELDS = { newName: 'name', newAddress: 'addressLine1', newCity: 'city', newCountry: 'country', newDuns: 'duns' } as const;
@@ -22,7 +37,7 @@ export function newCustomerOf(ctx: StepContext): { ok: true; value: NewCustomer 
   return { ok: false, errors };
 }
 
-export function describeCustomer(c: Pick<CustomerRecord, 'name' | 'addressLine1' | 'city' | 'country' | 'duns'>, ctx: StepContext): string {
+export function describeCustomer(c: Pick<CustomerRecord, 'name' | 'addressLine1' | 'city' | 'country' | 'duns'>, ctx: Pick<StepContext, 'locale'>): string {
   const place = [c.addressLine1, c.city, countryName(c.country, ctx.locale)].filter(Boolean).join(', ');
   return c.duns ? tr(ctx, 'wizard.customer.suggestion', { name: c.name, place, duns: c.duns }) : tr(ctx, 'wizard.customer.suggestionNoDuns', { name: c.name, place });
 }
@@ -31,13 +46,34 @@ function suggestions(ctx: StepContext): Promise<CustomerRecord[]> {
   return ctx.services.customers.byIds(ctx.draft.customer.resultIds);
 }
 
+/**
+ * A pick in the type-ahead counts as picking that company from search results: it becomes `customerId` and joins
+ * the results shown, and the type-ahead is emptied (so a later radio pick is not overruled by it). Returns 'new' for
+ * the "add a new customer" choice, the field's error for an id the directory does not have (a forged or stale
+ * value), undefined otherwise.
+ */
+async function takeTypeaheadPick(ctx: StepContext, e: Entries): Promise<'new' | Errors | undefined> {
+  const value = e.customerPick ?? '';
+  e.customerPick = '';
+  if (value === '') return undefined;
+  if (value === NEW_CUSTOMER_CHOICE) return 'new';
+  const id = CustomerIdSchema.safeParse(value);
+  const customer = id.success ? await ctx.services.customers.get(id.data) : null;
+  if (!customer) return { customerPick: tr(ctx, 'wizard.customer.pickGone') };
+  const c = ctx.draft.customer;
+  e.customerId = customer.id;
+  c.resultIds = [customer.id, ...c.resultIds.filter((r) => r !== customer.id)];
+  c.searched = true;
+  return undefined;
+}
+
 export const customerStep: StepDef = {
   id: 'customer',
 
   async body(ctx, errors) {
     const e = entriesOf(ctx, 'customer');
     const countries = countryChoices(ctx.locale);
-    const fieldsOf = (ids: { id: string; kind: 'text' | 'filtered'; label: Parameters<typeof tr>[1]; max?: number; placeholder?: string }[]) =>
+    const fieldsOf = (ids: { id: string; kind: 'text' | 'filtered' | 'typeahead'; label: Parameters<typeof tr>[1]; max?: number; placeholder?: string }[]) =>
       ids.map((f) => ({
         id: f.id,
         kind: f.kind,
@@ -46,7 +82,8 @@ export const customerStep: StepDef = {
         error: errors[f.id],
         maxLength: f.max,
         placeholder: f.placeholder,
-        choices: f.kind === 'filtered' ? countries : undefined,
+        choices: f.kind === 'filtered' ? countries : f.kind === 'typeahead' ? [{ title: tr(ctx, 'wizard.customer.addNewChoice'), value: NEW_CUSTOMER_CHOICE }] : undefined,
+        dataset: f.kind === 'typeahead' ? CUSTOMER_DATASET : undefined,
       }));
     if (ctx.draft.customer.mode === 'new') {
       return {
@@ -92,9 +129,17 @@ export const customerStep: StepDef = {
       intro: tr(ctx, 'wizard.customer.intro'),
       sections: [
         {
+          // Country and city first: Teams sends them with each type-ahead query (associatedInputs).
           fields: fieldsOf([
             { id: 'country', kind: 'filtered', label: 'wizard.field.country' },
             { id: 'city', kind: 'text', label: 'wizard.field.city', max: 100 },
+            { id: 'customerPick', kind: 'typeahead', label: 'wizard.field.customerTypeahead', placeholder: tr(ctx, 'wizard.customer.typeaheadPlaceholder') },
+          ]),
+        },
+        {
+          // The fallback for clients without the type-ahead.
+          text: tr(ctx, 'wizard.customer.searchHint'),
+          fields: fieldsOf([
             { id: 'query', kind: 'text', label: 'wizard.field.customerQuery', max: 200, placeholder: tr(ctx, 'wizard.customer.queryPlaceholder') },
           ]),
           actions: [ctx.button(tr(ctx, 'wizard.customer.search'), 'search'), ctx.button(tr(ctx, 'wizard.customer.addNew'), 'newCustomer')],
@@ -104,8 +149,14 @@ export const customerStep: StepDef = {
     };
   },
 
-  async submit(ctx, nav) {
+  async submit(ctx, navClicked) {
     const e = entriesOf(ctx, 'customer');
+    let nav = navClicked;
+    if (ctx.draft.customer.mode === 'search') {
+      const taken = await takeTypeaheadPick(ctx, e);
+      if (taken === 'new') nav = 'newCustomer';
+      else if (taken) return { kind: 'stay', errors: taken };
+    }
     if (nav === 'newCustomer') {
       ctx.draft.customer.mode = 'new';
       e.newCountry ||= e.country ?? '';
@@ -140,7 +191,7 @@ export const customerStep: StepDef = {
       if (same) return { kind: 'stay', errors: { newDuns: tr(ctx, 'wizard.customer.dunsExists', { name: same.name }) } };
       return { kind: 'next' };
     }
-    const picked = z.string().min(1).max(64).safeParse(e.customerId);
+    const picked = CustomerIdSchema.safeParse(e.customerId);
     const customer = picked.success ? await ctx.services.customers.get(picked.data) : null;
     if (!customer) {
       return { kind: 'stay', errors: { customerId: tr(ctx, 'wizard.customer.pickOne') } };

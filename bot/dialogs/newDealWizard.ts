@@ -11,7 +11,7 @@ import type { BotServices } from '../botServices';
 import type { Turn } from '../turn';
 import { closeStepCard } from './cardStepDialog';
 import { NEW_DEAL_DIALOG, NewDealDialog, type LoopOptions } from './newDealDialog';
-import { CONTROL_KEYS, WIZARD_TURN, WIZARD_VERB, WizardSubmitSchema, emptyDraft, wizardTurnOf, type WizardSession, type WizardTurn } from './wizardTypes';
+import { CONTROL_KEYS, WIZARD_TURN, WIZARD_VERB, WizardSubmitSchema, emptyDraft, wizardTurnOf, type StepId, type WizardSession, type WizardTurn } from './wizardTypes';
 
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -106,6 +106,13 @@ export class NewDealWizard {
     const dc = await this.dialogs.createContext(w.turn.context);
     await dc.cancelAllDialogs();
     w.session.token = undefined;
+  }
+
+  /** The step the user's wizard in this conversation is on; undefined when none runs. Reads only (no claim). */
+  async currentStep(turn: Turn): Promise<StepId | undefined> {
+    const key = NewDealWizard.keyOf(turn.context);
+    const session = ((await this.storage.read([key]))[key] ?? {}) as WizardSession;
+    return isActive(session) ? session.step : undefined;
   }
 
   /** A click on a wizard card (Action.Execute, verb `newDeal`); undefined for any other verb. */

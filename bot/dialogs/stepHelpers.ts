@@ -69,4 +69,4 @@ export async function scopeLocations(services: Services, actor: PersonActor): Pr
   return actor.scope.global ? all : all.filter((l) => actor.scope.locations.includes(l.id));
 }
 
-export const tr = (ctx: StepContext, key: MessageKey, params?: Record<string, string | number>) => t(ctx.locale, key, params);
+export const tr = (ctx: Pick<StepContext, 'locale'>, key: MessageKey, params?: Record<string, string | number>) => t(ctx.locale, key, params);

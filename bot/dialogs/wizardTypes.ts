@@ -86,6 +86,8 @@ export interface WizardSession {
   ownerName?: string;
   /** The token the current step's card carries; a card with another token is stale. */
   token?: string;
+  /** The step whose card is current (the type-ahead answers only while it is the customer step). */
+  step?: StepId;
   /** The message holding the current step's card, replaced by its summary when the step is done. */
   stepActivityId?: string;
   /** The token a request is processing right now (claimed with the eTag): a second click of it is stale. */

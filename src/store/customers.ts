@@ -15,7 +15,8 @@ export const MAX_SUGGESTIONS = 10;
 const CANDIDATES = 200;
 
 export interface CustomerQuery {
-  country: string;
+  /** Without a country (the wizard's type-ahead when Teams sent no other inputs) every country is searched. */
+  country?: string | null;
   city?: string | null;
   query: string;
 }
@@ -37,8 +38,9 @@ export class CustomerDirectory {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Up to 10 customers of the country (and city, when given) whose name contains every word of the query, ignoring
-   * case, full-/half-width and katakana/hiragana differences (searchKey), best matches first.
+   * Up to 10 customers of the country (and city, when given; of every country when none is) whose name contains
+   * every word of the query, ignoring case, full-/half-width and katakana/hiragana differences (searchKey), best
+   * matches first.
    */
   async search(q: CustomerQuery, limit = MAX_SUGGESTIONS): Promise<Customer[]> {
     return (await this.suggest(q, limit)).customers;
@@ -56,7 +58,7 @@ export class CustomerDirectory {
     const cities = cityVariants(q.city ?? '');
     const rows = await this.prisma.customer.findMany({
       where: {
-        country: q.country.toUpperCase(),
+        ...(q.country ? { country: q.country.toUpperCase() } : {}),
         ...(cities.length ? { OR: cities.map((c) => ({ city: { contains: escapeLike(c), mode: 'insensitive' as const } })) } : {}),
         AND: words.map((w) => ({ searchName: { contains: escapeLike(w) } })),
       },

@@ -166,6 +166,33 @@ export function cardAction(verb: string, data: Record<string, unknown> = {}, o: 
   return activity;
 }
 
+export interface SearchOptions extends InvokeOptions {
+  /** The card's Data.Query dataset; default `customers`. */
+  dataset?: string;
+  skip?: number;
+  top?: number;
+  /** The card's other inputs, as Teams adds them for `associatedInputs: "auto"`; absent = not sent. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * A dynamic type-ahead query (Input.ChoiceSet with `choices.data` Data.Query): invoke `application/search`, as Teams
+ * sends one while the user types (learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/dynamic-search).
+ */
+export function typeaheadSearch(queryText: unknown, o: SearchOptions = {}): TeamsActivity {
+  const activity = base(o);
+  activity.type = 'invoke';
+  activity.name = 'application/search';
+  activity.value = {
+    queryText,
+    queryOptions: { skip: o.skip ?? 0, top: o.top ?? 15 },
+    dataset: o.dataset ?? 'customers',
+    ...(o.data ? { data: o.data } : {}),
+  };
+  if (o.replyToId) activity.replyToId = o.replyToId;
+  return activity;
+}
+
 /** Adaptive Card attachments of an outgoing activity. */
 export function adaptiveCards(activity: { attachments?: { contentType: string; content: any }[] }): any[] {
   return (activity.attachments ?? [])

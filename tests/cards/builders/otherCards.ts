@@ -101,6 +101,7 @@ export const otherCardBuilders: NamedCardBuilder[] = [
               { id: 'dealType', kind: 'radio', label: 'Type', choices: [{ title: 'SA', value: 'solutionAssessment' }] },
               { id: 'solutions', kind: 'checks', label: 'Solutions', choices: [{ title: 'A', value: 'a' }] },
               { id: 'consent', kind: 'toggle', label: 'Consent', value: 'false' },
+              { id: 'customerPick', kind: 'typeahead', label: 'Find the customer', placeholder: 'Start typing', choices: [{ title: '+ Add a new customer', value: 'new' }], dataset: 'customers' },
             ],
             actions: [{ title: 'Search', verb: 'newDeal', data: { step: 'search' } }],
           },
