@@ -99,6 +99,7 @@ const fields = (over: Partial<SyncedFields> = {}): SyncedFields => ({
   expiresAt: null,
   notes: 'from Microsoft',
   team: [],
+  contact: null,
   locationId: 'tokyo',
   ...over,
 });
