@@ -130,12 +130,12 @@ export const applyEdit: Transition<Edit> = (deal, input, _actor, ctx) => {
   set('currency', input.currency);
   set('crmId', input.crmId);
   set('campaignId', input.campaignId);
-  set('specialistNote', input.specialistNote);
   const contact = editContact(deal, input);
   if (Object.keys(contact.changes).length) {
     Object.assign(changes, contact.changes);
     patch.contact = contact.contact;
   }
+  set('specialistNote', input.specialistNote);
   // A close date that is not being changed may be in the past; a new one may not.
   const errors = [...pastDateErrors({ closeDate: patch.closeDate }, ctx), ...contact.errors];
   if (errors.length) return fail(refuse('INVALID_INPUT', {}, errors));
