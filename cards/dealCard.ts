@@ -111,6 +111,7 @@ function factsOf(deal: DealRecord, locale: Locale, zone: string) {
   }
   // R7 / the seed's 受け取り stage: the customer's contact, so the team can call them — only with their consent.
   fact('deal.fact.contact', contactLine(deal, locale));
+  fact('deal.fact.microsoftHelp', deal.contact.askMicrosoftHelp ? t(locale, 'deal.fact.microsoftHelpAsked') : null);
   fact('deal.fact.specialistNote', deal.specialistNote ? clip(deal.specialistNote, NOTE_PREVIEW_CHARS) : null);
   fact('deal.fact.team', deal.team.map((m) => m.name).join(locale === 'ja' ? '、' : ', '));
   fact('deal.fact.crmId', deal.crmId);

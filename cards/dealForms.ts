@@ -117,11 +117,27 @@ export function loseForm(deal: DealRecord, locale: Locale, state: FormState = {}
   });
 }
 
-export const EDIT_FIELDS = ['name', 'closeDate', 'value', 'currency', 'crmId', 'campaignId', 'note'] as const;
+export const EDIT_FIELDS = [
+  'name',
+  'closeDate',
+  'value',
+  'currency',
+  'crmId',
+  'campaignId',
+  'contactName',
+  'contactPhone',
+  'contactEmail',
+  'contactConsent',
+  'specialistNote',
+  'note',
+] as const;
 /** How many notes of the dated history the edit form shows (the History card shows them all, within its budget). */
 const EDIT_FORM_NOTES = 5;
 
-/** R19: name, close date, value, currency, CRM and campaign ids, and a new note; location and solution read-only. */
+/**
+ * R19: name, close date, value, currency, CRM and campaign ids, and a new note; location and solution read-only.
+ * Issue 14 §3: the customer's contact with its consent (R7) and the note for the Microsoft specialist.
+ */
 export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteView[], state: FormState = {}): AdaptiveCard {
   const fields = fieldsOf(locale, EDIT_FIELDS, 'deal.edit.field', state, {
     name: deal.name,
@@ -130,8 +146,14 @@ export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteV
     currency: deal.currency,
     crmId: deal.crmId ?? '',
     campaignId: deal.campaignId ?? '',
+    contactName: deal.contact.name ?? '',
+    contactPhone: deal.contact.phone ?? '',
+    contactEmail: deal.contact.email ?? '',
+    contactConsent: deal.contact.consent,
+    specialistNote: deal.specialistNote ?? '',
   });
   fields.values.value = amountText(fields.values.value);
+  fields.values.contactConsent = toggleValue(fields.values.contactConsent);
   const fixed = [
     { title: t(locale, 'deal.fact.location'), value: deal.locationName || deal.locationId },
     deal.type === 'solutionAssessment'
@@ -143,6 +165,8 @@ export function editForm(deal: DealRecord, locale: Locale, notes: readonly NoteV
     ...header(deal, locale, 'deal.edit.title', state),
     fixed,
     fixedHint: t(locale, 'deal.edit.fixedHint'),
+    contactTitle: t(locale, 'deal.edit.contactTitle'),
+    contactIntro: t(locale, deal.contact.askMicrosoftHelp ? 'deal.edit.contactHelpIntro' : 'deal.edit.contactIntro'),
     ...moneyInputs(locale, state, deal.currency),
     ...fields,
     notesTitle: t(locale, 'deal.edit.notesTitle'),

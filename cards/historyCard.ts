@@ -6,6 +6,7 @@ import {
   STAGE_LABEL,
   StageSchema,
   DEAL_TYPE_LABEL,
+  fieldLabel,
   formatDateTime,
 } from '../src/domain';
 import type { DealRecord } from '../src/domain';
@@ -60,9 +61,8 @@ export function describeEvent(e: AuditEntry, locale: Locale): string {
     percent: typeof d.percent === 'number' ? d.percent : '',
     reason: reason.success ? CLOSE_REASON_LABEL[reason.data][locale] : '',
     outcome: outcome.success ? REGISTRATION_STATUS_LABEL[outcome.data][locale] : '',
-    fields: Object.keys(record(d.changes))
-      .map((f) => (['name', 'closeDate', 'value', 'currency', 'crmId', 'campaignId'].includes(f) ? t(locale, `deal.edit.field.${f}` as MessageKey) : f))
-      .join(', '),
+    // The glossary's word for each field (the contact's parts are one: 顧客の連絡先), each once.
+    fields: [...new Set(Object.keys(record(d.changes)).map((f) => fieldLabel(f)[locale]))].join(locale === 'ja' ? '、' : ', '),
     added: list(d.added) || '—',
     removed: list(d.removed) || '—',
     type: d.type === 'solutionAssessment' || d.type === 'coSell' ? DEAL_TYPE_LABEL[d.type][locale] : '',

@@ -22,17 +22,20 @@ export const Boolish = z.preprocess((v) => (v === 'true' ? true : v === 'false' 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), schema.optional());
 
-/** Optional on edit: undefined = unchanged, '' or null = cleared. */
-const clearableText = (max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
-    cleanString().trim().max(max, { error: 'tooLong' }).nullable().optional(),
-  );
+/** Optional on edit: undefined = unchanged, '' or null = cleared; anything else must pass `schema`. */
+const clearable = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), schema.nullable().optional());
+
+const clearableText = (max: number) => clearable(cleanString().trim().max(max, { error: 'tooLong' }));
+
+/** R7: the longest contact name and note for the Microsoft specialist, in the wizard and on Edit alike. */
+const CONTACT_NAME_MAX = 100;
+const SPECIALIST_NOTE_MAX = 2000;
 
 export const SolutionSchema = z.object({ id: requiredText(100), name: requiredText(200) });
 
 export const ContactSchema = z.object({
-  name: optionalText(100),
+  name: optionalText(CONTACT_NAME_MAX),
   phone: optional(PhoneSchema),
   email: optional(EmailSchema),
   /** R7: the user confirmed the customer consented to sharing contact details with Microsoft. */
@@ -49,7 +52,7 @@ export const CreateDealSchema = z.object({
   dealType: z.enum(DealTypeSchema.options, { error: (issue) => (issue.input === undefined ? 'required' : 'invalidChoice') }),
   customerId: requiredText(64),
   contact: ContactSchema.default({ consent: false, askMicrosoftHelp: false }),
-  specialistNote: optionalText(2000),
+  specialistNote: optionalText(SPECIALIST_NOTE_MAX),
   name: requiredText(200),
   locationId: requiredText(100),
   value: AmountSchema,
@@ -104,7 +107,11 @@ export const DeclineSchema = z.object({
 });
 export type Decline = z.output<typeof DeclineSchema>;
 
-/** R19: only these fields; a note is appended to the history, never overwriting. */
+/**
+ * R19: only these fields; a note is appended to the history, never overwriting. Issue 14 §3: the R7 contact (the
+ * wizard's own field rules) and the note for the Microsoft specialist, each clearable; R7's rules on the contact as a
+ * whole are the transition's (applyEdit).
+ */
 export const EditSchema = z.object({
   name: optional(requiredText(200)),
   closeDate: optional(DateSchema),
@@ -113,6 +120,11 @@ export const EditSchema = z.object({
   crmId: clearableText(100),
   campaignId: clearableText(100),
   note: optionalText(4000),
+  contactName: clearableText(CONTACT_NAME_MAX),
+  contactPhone: clearable(PhoneSchema),
+  contactEmail: clearable(EmailSchema),
+  contactConsent: Boolish.optional(),
+  specialistNote: clearableText(SPECIALIST_NOTE_MAX),
 });
 export type Edit = z.output<typeof EditSchema>;
 

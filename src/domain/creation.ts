@@ -4,6 +4,7 @@ import { todayOf, type Context, type DomainConfig } from './context';
 import type { DealState } from './deal';
 import { actorId, noEffects, type DomainEvent, type Effects } from './decision';
 import { fieldError, futureDate, parseInput } from './fields';
+import { contactErrors, keptContact, NO_CONTACT } from './contact';
 import { createRefusal } from './permissions';
 import { refuse, type FieldError } from './refusals';
 import { fail, ok, type Result } from './result';
@@ -57,6 +58,8 @@ export function createDeal(rawInput: unknown, actor: Actor, ctx: Context): Resul
     assessmentType: input.dealType === 'solutionAssessment' ? (input.assessmentType ?? null) : null,
     assessmentLocation: input.dealType === 'solutionAssessment' ? (input.assessmentLocation ?? null) : null,
     solutions: input.dealType === 'coSell' ? input.solutions : [],
+    contact: keptContact(input.contact),
+    specialistNote: input.specialistNote ?? null,
     team: teamOf(input.team),
     completions: [],
     registration: null,
@@ -101,13 +104,8 @@ export function crossFieldErrors(rawInput: unknown, config: DomainConfig): Field
   }
   // R7: contact details are optional unless Microsoft help is asked; any detail kept needs the consent.
   const contact = asRecord(raw.contact);
-  const details = (['name', 'phone', 'email'] as const).filter((k) => textOf(contact[k]));
-  if (flagOf(contact.askMicrosoftHelp)) {
-    for (const k of ['name', 'phone', 'email'] as const) {
-      if (!details.includes(k)) errors.push(fieldError(`contact.${k}`, 'contactRequiredForHelp'));
-    }
-  }
-  if (details.length > 0 && !flagOf(contact.consent)) errors.push(fieldError('contact.consent', 'contactNeedsConsent'));
+  const entry = { name: textOf(contact.name), phone: textOf(contact.phone), email: textOf(contact.email), consent: flagOf(contact.consent), askMicrosoftHelp: flagOf(contact.askMicrosoftHelp) };
+  errors.push(...contactErrors(entry, (part) => `contact.${part}`));
   // R11: "Create deal" is refused until the consent box is ticked.
   if (!flagOf(raw.consent)) errors.push(fieldError('consent', 'mustConsent'));
   return errors;
@@ -141,6 +139,9 @@ export function receiveReferral(rawInput: unknown, ctx: Context): Result<{ deal:
     assessmentType: input.dealType === 'solutionAssessment' ? (input.assessmentType ?? null) : null,
     assessmentLocation: null,
     solutions: input.solutions,
+    // The intake stores the sender's contact with its own consent flags (store/deals/intake.ts).
+    contact: NO_CONTACT,
+    specialistNote: null,
     team: [],
     completions: [],
     registration: null,

@@ -41,6 +41,17 @@ export interface RegistrationState extends RegistrationDetails {
   reviewedAt: Date | null;
 }
 
+/** R7: the customer's primary contact. Details are kept only with the customer's consent to share them. */
+export interface DealContact {
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  /** The user confirmed the customer consented to sharing contact details with Microsoft. */
+  consent: boolean;
+  /** The user asked for Microsoft seller help when creating the deal: name, phone and email are then required. */
+  askMicrosoftHelp: boolean;
+}
+
 export interface DealState {
   id: string;
   direction: Direction;
@@ -59,6 +70,9 @@ export interface DealState {
   assessmentType: string | null;
   assessmentLocation: string | null;
   solutions: Solution[];
+  contact: DealContact;
+  /** R7: the free-text note for the Microsoft specialist. */
+  specialistNote: string | null;
   team: TeamMember[];
   completions: StageCompletion[];
   registration: RegistrationState | null;
@@ -74,8 +88,23 @@ export interface DealState {
   version: number;
 }
 
-/** The fields R19 allows to change after creation; everything else is fixed or changes only by a command. */
-export const EDITABLE_FIELDS = ['name', 'closeDate', 'value', 'currency', 'crmId', 'campaignId'] as const;
+/**
+ * The fields R19 allows to change after creation (issue 14 §3 adds the R7 contact and the note for the Microsoft
+ * specialist); everything else is fixed or changes only by a command.
+ */
+export const EDITABLE_FIELDS = [
+  'name',
+  'closeDate',
+  'value',
+  'currency',
+  'crmId',
+  'campaignId',
+  'contactName',
+  'contactPhone',
+  'contactEmail',
+  'contactConsent',
+  'specialistNote',
+] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 /** Fields that exist but never change after creation (R8 location, R10 solution). */

@@ -39,6 +39,11 @@ export const SyncedFieldsSchema = z.object({
   expiresAt: z.string().nullable(),
   notes: z.string(),
   team: z.array(MemberSchema),
+  /**
+   * The customer's contact shared with Microsoft (R7: only with the customer's consent; null: none). Bases stored
+   * before it was synced read as null.
+   */
+  contact: MemberSchema.nullable().default(null),
   /** Our location the referral's target maps to (null: not mapped). */
   locationId: z.string().nullable(),
 });
@@ -62,11 +67,16 @@ const emails = (team: readonly { email: string }[]) => team.map((m) => m.email.t
 /** The same people, in any order (Partner Center does not keep ours). */
 const sameTeam = (a: readonly { email: string }[], b: readonly { email: string }[]) => emails(a) === emails(b);
 
+type Member = z.infer<typeof MemberSchema>;
+const sameContact = (a: Member | null, b: Member | null) =>
+  a === null || b === null ? a === b : a.name === b.name && a.email.toLowerCase() === b.email.toLowerCase() && a.phone === b.phone;
+
 /** The fields whose values differ between two snapshots (what one side changed since the base). */
 export function changedFields(base: SyncedFields, now: SyncedFields): (keyof SyncedFields)[] {
   const keys = Object.keys(SyncedFieldsSchema.shape) as (keyof SyncedFields)[];
   return keys.filter((k) => {
     if (k === 'team') return !sameTeam(base.team, now.team);
+    if (k === 'contact') return !sameContact(base.contact, now.contact);
     return base[k] !== now[k];
   });
 }
@@ -119,6 +129,9 @@ export function partnerCenterChange(base: SyncedFields, theirs: SyncedFields): P
         break;
       case 'team':
         change.team = theirs.team;
+        break;
+      case 'contact':
+        // R7: the contact is ours to share, with the consent the user confirmed here; Partner Center's is not taken.
         break;
       default:
         (change as Record<string, unknown>)[k] = theirs[k];

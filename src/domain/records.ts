@@ -44,10 +44,8 @@ export interface DealRecord extends DealState {
   /** The location's time zone (set, or Asia/Tokyo for JP, UTC otherwise): shared cards and day counts use it. */
   locationTimeZone?: string;
   customer: CustomerRecord;
-  contact: { name: string | null; phone: string | null; email: string | null; consent: boolean };
   /** Partner Center's consent flags of a received referral. */
   consent: { consentToShareInfoWithOthers: boolean; consentToContact: boolean };
-  specialistNote: string | null;
   sender: {
     type: string | null;
     name: string | null;

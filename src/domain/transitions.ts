@@ -1,7 +1,8 @@
 import { SYSTEM, type Actor } from './actor';
 import type { Accept, Decline, Edit, Lose, Register, Review, SetTeam, StageInput } from './commands';
 import { todayOf, type Context } from './context';
-import type { DealState, RegistrationState, StageCompletion, TeamMember } from './deal';
+import { CONTACT_DETAILS, contactErrors, type ContactPart } from './contact';
+import type { DealContact, DealState, RegistrationState, StageCompletion, TeamMember } from './deal';
 import { actorId, noEffects, type Decision, type DomainEvent } from './decision';
 import { EXPIRY } from './expiry';
 import { fieldError } from './fields';
@@ -93,11 +94,32 @@ export const applyExpire: Transition<unknown> = (deal, _input, _actor, ctx) =>
     effects: { ...noEffects(), notifySender: EXPIRY.notify },
   });
 
+/** The input of each part of the R7 contact on the Edit form (and in its field errors and audit). */
+const EDIT_CONTACT_FIELD = { name: 'contactName', phone: 'contactPhone', email: 'contactEmail', consent: 'contactConsent' } as const satisfies Record<ContactPart, string>;
+
+/**
+ * Issue 14 §3: the contact after an edit and what changed in it. Its R7 rules are asked only when it changes, so an
+ * edit of the name alone is never refused over a contact stored before.
+ */
+function editContact(deal: DealState, input: Edit): { contact: DealContact; changes: Changes; errors: FieldError[] } {
+  const changes: Changes = {};
+  const contact = { ...deal.contact };
+  for (const part of [...CONTACT_DETAILS, 'consent'] as const) {
+    const to = input[EDIT_CONTACT_FIELD[part]];
+    if (to === undefined || to === deal.contact[part]) continue;
+    changes[EDIT_CONTACT_FIELD[part]] = { from: deal.contact[part], to };
+    (contact as Record<ContactPart, unknown>)[part] = to;
+  }
+  return { contact, changes, errors: Object.keys(changes).length ? contactErrors(contact, (part) => EDIT_CONTACT_FIELD[part]) : [] };
+}
+
+type Changes = Record<string, { from: unknown; to: unknown }>;
+
 /** R19: only the editable fields; a note is appended, never overwriting. */
 export const applyEdit: Transition<Edit> = (deal, input, _actor, ctx) => {
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const changes: Changes = {};
   const patch: Partial<DealState> = {};
-  const set = <K extends 'name' | 'closeDate' | 'value' | 'currency' | 'crmId' | 'campaignId'>(key: K, to: DealState[K] | undefined) => {
+  const set = <K extends 'name' | 'closeDate' | 'value' | 'currency' | 'crmId' | 'campaignId' | 'specialistNote'>(key: K, to: DealState[K] | undefined) => {
     if (to === undefined || to === deal[key]) return;
     changes[key] = { from: deal[key], to };
     patch[key] = to;
@@ -108,8 +130,14 @@ export const applyEdit: Transition<Edit> = (deal, input, _actor, ctx) => {
   set('currency', input.currency);
   set('crmId', input.crmId);
   set('campaignId', input.campaignId);
+  const contact = editContact(deal, input);
+  if (Object.keys(contact.changes).length) {
+    Object.assign(changes, contact.changes);
+    patch.contact = contact.contact;
+  }
+  set('specialistNote', input.specialistNote);
   // A close date that is not being changed may be in the past; a new one may not.
-  const errors = pastDateErrors({ closeDate: patch.closeDate }, ctx);
+  const errors = [...pastDateErrors({ closeDate: patch.closeDate }, ctx), ...contact.errors];
   if (errors.length) return fail(refuse('INVALID_INPUT', {}, errors));
   const note = input.note;
   if (Object.keys(changes).length === 0 && !note) return fail(refuse('NOTHING_TO_CHANGE'));

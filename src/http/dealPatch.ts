@@ -44,6 +44,14 @@ interface MemberIn {
   phoneNumber: string;
 }
 
+interface ContactIn {
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string | null;
+  phoneNumber?: string | null;
+}
+
 interface Wanted {
   name?: string;
   value?: number | string;
@@ -54,6 +62,9 @@ interface Wanted {
   campaignId?: string | null;
   team?: MemberIn[];
   teamAdded: MemberIn[];
+  contact?: ContactIn[];
+  contactConsent?: boolean;
+  specialistNote?: string | null;
   stage?: string | number;
   status?: Status;
   substatus?: Substatus;
@@ -90,6 +101,11 @@ export function patchPathOf(field: string): string {
     reason: '/statusReason',
     message: '/statusMessage',
     stage: '/salesStage',
+    contactName: '/customerProfile/team/0/name',
+    contactPhone: '/customerProfile/team/0/phoneNumber',
+    contactEmail: '/customerProfile/team/0/email',
+    contactConsent: '/consent/consentToShareInfoWithOthers',
+    specialistNote: '/specialistNote',
   };
   const mapped = base[head];
   if (!mapped) return field;
@@ -97,8 +113,10 @@ export function patchPathOf(field: string): string {
   return [mapped, ...tail].join('/');
 }
 
+const nameOf = (m: Pick<MemberIn, 'name' | 'firstName' | 'lastName'>) => m.name?.trim() || [m.firstName, m.lastName].filter((x) => x && x.trim()).join(' ');
+
 const toMember = (m: MemberIn) => ({
-  name: m.name?.trim() || [m.firstName, m.lastName].filter((x) => x && x.trim()).join(' '),
+  name: nameOf(m),
   email: m.email,
   phone: m.phoneNumber,
 });
@@ -168,6 +186,15 @@ function collect(ops: readonly PatchOperation[]): { ok: true; wanted: Wanted } |
       case '/team/-':
         wanted.teamAdded.push(v as MemberIn);
         break;
+      case '/customerProfile/team':
+        wanted.contact = v as ContactIn[];
+        break;
+      case '/consent/consentToShareInfoWithOthers':
+        wanted.contactConsent = v as boolean;
+        break;
+      case '/specialistNote':
+        wanted.specialistNote = v as string | null;
+        break;
       case '/salesStage':
         wanted.stage = v as string | number;
         break;
@@ -220,6 +247,22 @@ function editInput(deal: DealRecord, w: Wanted): Record<string, unknown> | null 
   const campaignId = blankToNull(w.campaignId);
   if (campaignId !== undefined && campaignId !== deal.campaignId) edit.campaignId = campaignId;
   if (w.note !== undefined && w.note.trim() !== '') edit.note = w.note;
+  Object.assign(edit, contactEdit(deal, w) ?? {});
+  return Object.keys(edit).length ? edit : null;
+}
+
+/** Issue 14 §3: the contact (customerProfile.team: one person or none), its consent and the specialist's note, as Edit takes them. */
+function contactEdit(deal: DealRecord, w: Wanted): Record<string, unknown> | null {
+  const edit: Record<string, unknown> = {};
+  if (w.contact !== undefined) {
+    const c = w.contact[0];
+    const to = { contactName: blankToNull(c ? nameOf(c) : null), contactPhone: blankToNull(c?.phoneNumber ?? null), contactEmail: blankToNull(c?.email ?? null) };
+    const from = { contactName: deal.contact.name, contactPhone: deal.contact.phone, contactEmail: deal.contact.email };
+    for (const k of Object.keys(to) as (keyof typeof to)[]) if (to[k] !== from[k]) edit[k] = to[k];
+  }
+  if (w.contactConsent !== undefined && w.contactConsent !== deal.contact.consent) edit.contactConsent = w.contactConsent;
+  const specialistNote = blankToNull(w.specialistNote);
+  if (specialistNote !== undefined && specialistNote !== deal.specialistNote) edit.specialistNote = specialistNote;
   return Object.keys(edit).length ? edit : null;
 }
 
@@ -280,6 +323,9 @@ export function planPatch(deal: DealRecord, ops: readonly PatchOperation[], stag
         team: team?.map(toMember) ?? [],
       },
     });
+    // The contact is not part of accepting (R15): it is edited on the accepted deal, in the same unit.
+    const contact = contactEdit(deal, w);
+    if (contact) commands.push({ type: 'edit', input: contact });
   } else {
     if (move === 'decline') commands.push({ type: 'decline', input: { reason: w.statusReason, message: w.statusMessage } });
     const edit = editInput(deal, w);

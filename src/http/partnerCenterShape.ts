@@ -55,7 +55,7 @@ export const CustomerProfileSchema = z.object({
 });
 
 export const ConsentSchema = z.object({
-  consentToShareInfoWithOthers: z.boolean(),
+  consentToShareInfoWithOthers: z.boolean().describe('R7: the customer consented to sharing the contact details with Microsoft.'),
   consentToContact: z.boolean(),
 });
 
@@ -124,6 +124,7 @@ export const DealSchema = z.object({
   customerProfile: CustomerProfileSchema,
   consent: ConsentSchema,
   details: DetailsSchema,
+  specialistNote: z.string().nullable().describe('R7: the note for the Microsoft specialist.'),
   team: z.array(MemberSchema),
   salesStage: SalesStageSchema,
   registration: RegistrationSchema.nullable(),
@@ -198,6 +199,15 @@ export const MemberInSchema = z.object({
   phoneNumber: z.string(),
 });
 
+/** R7: the customer's contact; every detail may be left out or blank (required only when Microsoft help was asked). */
+export const ContactInSchema = z.object({
+  name: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string().nullable().optional(),
+  phoneNumber: z.string().nullable().optional(),
+});
+
 /** Every path a PATCH may touch, with the value it takes. */
 export const PATCH_PATHS = {
   '/name': z.string(),
@@ -210,6 +220,12 @@ export const PATCH_PATHS = {
   '/campaignId': z.string().nullable(),
   '/team': z.array(MemberInSchema).describe('Replaces the whole team (add /team/- appends one member).'),
   '/team/-': MemberInSchema,
+  '/customerProfile/team': z
+    .array(ContactInSchema)
+    .max(1)
+    .describe("Replaces the customer's contact (R7): one person, or [] to clear it. Kept only with /consent/consentToShareInfoWithOthers."),
+  '/consent/consentToShareInfoWithOthers': z.boolean().describe('R7: the customer consented to sharing the contact details with Microsoft.'),
+  '/specialistNote': z.string().nullable().describe('R7: the note for the Microsoft specialist (null or "" clears it).'),
   '/salesStage': z
     .union([z.string(), z.number()])
     .describe("A standard stage name, the client's own CRM stage name (case-insensitive), or a percentage (R22)."),
@@ -291,7 +307,8 @@ export function toPartnerCenter(deal: DealRecord): DealOut {
       ids: { duns: deal.customer.duns },
       team: hasContact ? [{ name: contact.name ?? '', email: contact.email, phoneNumber: contact.phone }] : [],
     },
-    consent: deal.consent,
+    // The contact's consent as it stands (R7; an Edit may change it), with the sender's other flag.
+    consent: { ...deal.consent, consentToShareInfoWithOthers: deal.contact.consent },
     details: {
       dealValue: deal.value,
       currency: deal.currency,
@@ -303,6 +320,7 @@ export function toPartnerCenter(deal: DealRecord): DealOut {
         assessmentLocation: deal.assessmentLocation,
       },
     },
+    specialistNote: deal.specialistNote,
     team: deal.team.map((m) => ({ name: m.name, email: m.email, phoneNumber: m.phone })),
     salesStage: {
       id: deal.stage,

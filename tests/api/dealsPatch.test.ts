@@ -213,6 +213,71 @@ describe('PATCH /api/deals/:id', () => {
     expect(again.body.error.message).toContain('終了');
   });
 
+  test("the customer's contact, its consent and the specialist's note change through Edit (issue 14 §3)", async () => {
+    const deal = await newDeal();
+    const kenji = { firstName: 'Kenji', lastName: 'Fabrikam', email: 'kenji@fabrikam.example', phoneNumber: '０３－９９９９－００００' };
+    const res = await patchFresh(
+      app,
+      deal.id,
+      [replace('/customerProfile/team', [kenji]), replace('/consent/consentToShareInfoWithOthers', true), replace('/specialistNote', 'Prefers meetings in Japanese.')],
+      { headers: { prefer: 'return=representation' } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      customerProfile: { team: [{ name: 'Kenji Fabrikam', email: 'kenji@fabrikam.example', phoneNumber: '03-9999-0000' }] },
+      consent: { consentToShareInfoWithOthers: true },
+      specialistNote: 'Prefers meetings in Japanese.',
+    });
+    const history = await app.db.prisma.auditEvent.findFirstOrThrow({ where: { dealId: deal.id, type: 'DealEdited' } });
+    expect(Object.keys((history.data as { changes: object }).changes).sort()).toEqual(['contactConsent', 'contactEmail', 'contactName', 'contactPhone', 'specialistNote']);
+
+    // Cleared: no contact, no consent, no note.
+    const cleared = await patchFresh(
+      app,
+      deal.id,
+      [replace('/customerProfile/team', []), replace('/consent/consentToShareInfoWithOthers', false), replace('/specialistNote', null)],
+      { headers: { prefer: 'return=representation' } },
+    );
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ customerProfile: { team: [] }, consent: { consentToShareInfoWithOthers: false }, specialistNote: null });
+    expect(await stored(deal.id)).toMatchObject({ contactName: null, contactPhone: null, contactEmail: null, contactConsent: false, specialistNote: null });
+  });
+
+  test('a contact without consent, a bad email, or clearing a contact Microsoft help needs: per-field errors, nothing changes', async () => {
+    const deal = await newDeal();
+    const person = { name: 'Kenji Fabrikam', email: 'kenji@fabrikam.example', phoneNumber: '+81 3 9999 0000' };
+    const noConsent = await patchFresh(app, deal.id, [replace('/customerProfile/team', [person])], { headers: { 'accept-language': 'ja-JP' } });
+    expect(noConsent.status).toBe(422);
+    expect(noConsent.body.error.code).toBe('INVALID_INPUT');
+    expect(noConsent.body.error.details).toEqual([
+      {
+        field: '/consent/consentToShareInfoWithOthers',
+        code: 'contactNeedsConsent',
+        message: { en: 'Confirm that the customer consented before sharing contact details.', ja: '連絡先を共有する前に、顧客の同意を得たことを確認してください。' },
+      },
+    ]);
+    const badEmail = await patchFresh(app, deal.id, [replace('/customerProfile/team', [{ ...person, email: 'kenji@' }]), replace('/consent/consentToShareInfoWithOthers', true)]);
+    expect(badEmail.status).toBe(422);
+    expect(badEmail.body.error.details).toEqual([expect.objectContaining({ field: '/customerProfile/team/0/email', code: 'invalidEmail' })]);
+    const two = await patchFresh(app, deal.id, [replace('/customerProfile/team', [person, person])]);
+    expect(two.status).toBe(422);
+    expect(two.body.error.target).toBe('/customerProfile/team');
+    const name = await patchFresh(app, deal.id, [replace('/customerProfile/name', 'Someone else')]);
+    expect([name.status, name.body.error.code]).toEqual([422, 'IMMUTABLE_FIELD']);
+    expect(await stored(deal.id)).toMatchObject({ version: 1, contactName: null, contactConsent: false });
+
+    // Microsoft seller help asked in the wizard: the contact stays complete.
+    const helped = await newDeal({ contact: { name: person.name, phone: person.phoneNumber, email: person.email, consent: true, askMicrosoftHelp: true } });
+    const clear = await patchFresh(app, helped.id, [replace('/customerProfile/team', [])]);
+    expect(clear.status).toBe(422);
+    expect(clear.body.error.details.map((d: { field: string; code: string }) => [d.field, d.code])).toEqual([
+      ['/customerProfile/team/0/name', 'contactRequiredForHelp'],
+      ['/customerProfile/team/0/phoneNumber', 'contactRequiredForHelp'],
+      ['/customerProfile/team/0/email', 'contactRequiredForHelp'],
+    ]);
+    expect(await stored(helped.id)).toMatchObject({ version: 1, contactName: person.name, contactEmail: person.email });
+  });
+
   test('an unsupported status move (back to New) is a clear 409', async () => {
     const deal = await newDeal();
     const res = await patchFresh(app, deal.id, [replace('/status', 'New'), replace('/substatus', 'Pending')]);

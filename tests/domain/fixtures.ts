@@ -204,6 +204,8 @@ export function dealOf(name: string, t: Traits): DealState {
     assessmentType: t.type === 'solutionAssessment' ? (eligible ? ELIGIBLE_SA_TYPE : INELIGIBLE_SA_TYPE) : null,
     assessmentLocation: t.type === 'solutionAssessment' && t.direction === 'outbound' ? 'Tokyo HQ' : null,
     solutions: t.type === 'coSell' ? [eligible ? ELIGIBLE_SOLUTION : INELIGIBLE_SOLUTION] : [],
+    contact: { name: null, phone: null, email: null, consent: false, askMicrosoftHelp: false },
+    specialistNote: null,
     // A new referral has no team of ours yet; every worked deal has the shared team.
     team: isNew || t.substatus === 'Declined' || t.substatus === 'Expired' ? [] : SHARED_TEAM.map((m) => ({ ...m })),
     completions: SA_STAGES.slice(0, t.completed ?? 0).map(completion),

@@ -204,6 +204,25 @@ describe('edit (R19)', () => {
     expect(d.effects.newNotes).toEqual([]);
   });
 
+  test("issue 14 §3: the R7 contact is judged only when it changes; seller help keeps it whole", () => {
+    const hidden = dealFrom('saAccepted', { contact: { name: 'Kenji', phone: null, email: null, consent: false, askMicrosoftHelp: false } });
+    // A contact stored without consent (a sender's referral) does not stop an edit of something else…
+    expect(valueOf(run(hidden, { type: 'edit', input: { name: 'Renamed', contactName: 'Kenji' } })).deal.contact.name).toBe('Kenji');
+    // …but changing it asks for the consent, on the consent field.
+    const refused = refusalOf(run(hidden, { type: 'edit', input: { contactPhone: '03-1234-5678' } }));
+    expect(refused.fieldErrors.map((e) => [e.field, e.code])).toEqual([['contactConsent', 'contactNeedsConsent']]);
+    const helped = dealFrom('saAccepted', { contact: { name: 'Kenji', phone: '03-1234-5678', email: 'k@fabrikam.example', consent: true, askMicrosoftHelp: true } });
+    const cleared = refusalOf(run(helped, { type: 'edit', input: { contactPhone: '', contactEmail: null, closeDate: PAST_DATE } }));
+    // Every problem at once (R13).
+    expect(cleared.fieldErrors.map((e) => [e.field, e.code])).toEqual([
+      ['closeDate', 'dateInPast'],
+      ['contactPhone', 'contactRequiredForHelp'],
+      ['contactEmail', 'contactRequiredForHelp'],
+    ]);
+    const withdrawn = valueOf(run(dealFrom('saAccepted', { contact: { ...helped.contact, askMicrosoftHelp: false } }), { type: 'edit', input: { contactName: '', contactPhone: '', contactEmail: '', contactConsent: 'false' } }));
+    expect(withdrawn.deal.contact).toEqual({ name: null, phone: null, email: null, consent: false, askMicrosoftHelp: false });
+  });
+
   test('an empty CRM ID clears it; an empty name leaves it unchanged', () => {
     const withCrm = dealFrom('saAccepted', { crmId: 'CRM-1' });
     const d = valueOf(run(withCrm, { type: 'edit', input: { crmId: '', name: '' } }));

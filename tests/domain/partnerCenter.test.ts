@@ -5,6 +5,7 @@ import {
   decide,
   partnerCenterChange,
   pendingFields,
+  SyncBaseSchema,
   type SyncBase,
   type SyncedFields,
 } from '../../src/domain';
@@ -99,6 +100,7 @@ const fields = (over: Partial<SyncedFields> = {}): SyncedFields => ({
   expiresAt: null,
   notes: 'from Microsoft',
   team: [],
+  contact: null,
   locationId: 'tokyo',
   ...over,
 });
@@ -127,6 +129,20 @@ describe('the merge base', () => {
     const after = baseAfterInbound(base, theirs, oursBefore, oursAfter);
     expect(after.superseded).toEqual(['status', 'substatus']);
     expect(pendingFields(after.base, oursAfter)).toEqual([]);
+  });
+
+  test("issue 14 §3: our contact change is pushed; theirs is not taken; a base from before contacts were synced reads as none", () => {
+    const kenji = { name: 'Kenji Fabrikam', email: 'kenji@fabrikam.example', phone: '+81 3 9999 0000' };
+    const base: SyncBase = { theirs: fields({ contact: kenji }), ours: fields({ contact: kenji }) };
+    // The same person with the email in other case is no change; another phone is.
+    expect(pendingFields(base, fields({ contact: { ...kenji, email: 'Kenji@Fabrikam.example' } }))).toEqual([]);
+    expect(pendingFields(base, fields({ contact: { ...kenji, phone: '+81 3 1111 2222' } }))).toEqual(['contact']);
+    expect(pendingFields(base, fields({ contact: null }))).toEqual(['contact']);
+    expect(partnerCenterChange(base.theirs, fields({ contact: { ...kenji, name: 'Someone Else' } }))).toEqual({});
+    const { contact: _dropped, ...before } = fields();
+    const old = SyncBaseSchema.parse({ theirs: before, ours: before });
+    expect(old.ours.contact).toBeNull();
+    expect(pendingFields(old, fields({ contact: kenji }))).toEqual(['contact']);
   });
 
   test('a change of theirs our rules refused is not pushed back over theirs', () => {

@@ -343,6 +343,56 @@ describe('Partner Center sync through the sandbox', () => {
     expect(sb.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/referrals'))).toHaveLength(1);
   });
 
+  test("issue 14 §3: a contact edited in Teams replaces the referral's customer contact in Partner Center, once; theirs is not taken back", async () => {
+    const created = await app.app.services.commands.create(
+      {
+        dealType: 'coSell',
+        customerId: seeded.customer.id,
+        contact: { name: 'Kenji Fabrikam', phone: '+81 3 9999 0000', email: 'kenji@fabrikam.example', consent: true },
+        name: 'Fabrikam modernisation (contact edits)',
+        locationId: TOKYO,
+        value: 1_000_000,
+        currency: 'JPY',
+        closeDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+        notes: 'Created in the wizard.',
+        team: [{ name: 'Yuki Tokyo', email: 'tokyouser@contoso.example', phone: '+81 3 1234 5678' }],
+        solutions: [{ id: 'Azure Migration', name: 'Azure Migration' }],
+        consent: true,
+      },
+      seeded.actors.tokyoUser,
+    );
+    if (!created.ok) throw new Error(created.refusal.code);
+    await settle();
+    const referralId = (await app.db.prisma.deal.findUniqueOrThrow({ where: { id: created.value.id } })).pcReferralId!;
+    const customerTeam = () => sb.referrals.get(referralId)!.customerProfile?.team?.map((m) => [m.firstName, m.lastName, m.email, m.phoneNumber]);
+    expect(customerTeam()).toEqual([['Kenji', 'Fabrikam', 'kenji@fabrikam.example', '+81 3 9999 0000']]);
+
+    const edit = async (inputs: Record<string, unknown>) => {
+      const version = (await app.db.prisma.deal.findUniqueOrThrow({ where: { id: created.value.id } })).version;
+      expect((await click('deal.edit', { dealId: created.value.id, version, ...inputs })).status).toBe(200);
+      await settle();
+    };
+    await edit({ contactPhone: '+81 3 1111 2222' });
+    const sent = patches(referralId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toEqual([
+      { op: 'replace', path: '/customerProfile/team', value: [{ firstName: 'Kenji', lastName: 'Fabrikam', email: 'kenji@fabrikam.example', phoneNumber: '+81 3 1111 2222' }] },
+    ]);
+    expect(customerTeam()).toEqual([['Kenji', 'Fabrikam', 'kenji@fabrikam.example', '+81 3 1111 2222']]);
+
+    // A Microsoft seller changes the customer's contact in Partner Center: ours (with the consent confirmed here) stays.
+    sb.updateAsMicrosoft(referralId, { customerProfile: { team: [{ firstName: 'Other', lastName: 'Person', email: 'other@fabrikam.example' }] } } as never);
+    await settle();
+    expect(await app.db.prisma.deal.findUniqueOrThrow({ where: { id: created.value.id } })).toMatchObject({ contactName: 'Kenji Fabrikam', contactPhone: '+81 3 1111 2222' });
+    expect(patches(referralId)).toHaveLength(1);
+
+    // The consent withdrawn with the details cleared: Partner Center's customer contact is emptied.
+    await edit({ contactName: '', contactPhone: '', contactEmail: '', contactConsent: 'false' });
+    expect(patches(referralId)).toHaveLength(2);
+    expect(customerTeam()).toEqual([]);
+    expect((await app.db.prisma.deal.findUniqueOrThrow({ where: { id: created.value.id } })).pcState).toBe('synced');
+  });
+
   test('sync status and GET /healthz report the sync; the status card is in Japanese for a Japanese admin', async () => {
     const res = await app.post(personalMessage('同期状況', { from: PEOPLE.admin, locale: 'ja-JP' }));
     expect(res.status).toBe(200);

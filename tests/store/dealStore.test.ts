@@ -132,6 +132,27 @@ describeEachDatabase('deal store', (currentDb) => {
     expect(row.name).toBe('First edit');
   });
 
+  test('an edit of the contact and the specialist note writes the same row by a click (one statement) and by a batch (a PATCH)', async () => {
+    const { actors, customer } = basics;
+    const contact = { name: 'Kenji Fabrikam', phone: '+81 3 9999 0000', email: 'kenji@fabrikam.example', consent: true, askMicrosoftHelp: true };
+    const make = async () => {
+      const created = await store().create(validCreateInput(customer.id, actors.tokyoUser, { contact, specialistNote: 'Call after 10am.' }), actors.tokyoUser);
+      if (!created.ok) throw new Error(created.refusal.code);
+      return created.value.id;
+    };
+    const [clicked, batched] = [await make(), await make()];
+    const edit = { type: 'edit' as const, input: { contactPhone: '０３－１１１１－２２２２', contactEmail: 'kenji.f@fabrikam.example', specialistNote: '' } };
+    expect((await store().execute(clicked, edit, actors.tokyoUser)).ok).toBe(true);
+    expect((await store().execute(batched, [edit, { type: 'edit', input: { note: 'Phone changed.' } }], actors.tokyoUser)).ok).toBe(true);
+    const columns = { contactName: true, contactPhone: true, contactEmail: true, contactConsent: true, askMicrosoftHelp: true, specialistNote: true } as const;
+    const [a, b] = await Promise.all([clicked, batched].map((id) => db.prisma.deal.findUniqueOrThrow({ where: { id }, select: columns })));
+    expect(a).toEqual({ contactName: 'Kenji Fabrikam', contactPhone: '03-1111-2222', contactEmail: 'kenji.f@fabrikam.example', contactConsent: true, askMicrosoftHelp: true, specialistNote: null });
+    expect(b).toEqual(a);
+    // Another command on the deal keeps what the edit wrote (every click writes the state's contact columns back).
+    expect((await store().execute(clicked, { type: 'completeStage', input: { stage: 'secureCustomerLoe' } }, actors.tokyoUser)).ok).toBe(true);
+    expect(await db.prisma.deal.findUniqueOrThrow({ where: { id: clicked }, select: columns })).toEqual(a);
+  });
+
   test('expiry by the system closes the referral and queues one sender notification', async () => {
     const created = new Date(Date.now() - 15 * 86_400_000);
     const received = await store().receive(referral({}, created));

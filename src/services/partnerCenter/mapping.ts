@@ -41,6 +41,18 @@ const nameOf = (m: PcMember) => [m.firstName, m.lastName].filter(Boolean).join('
 const teamOf = (members: readonly PcMember[] | null | undefined) =>
   (members ?? []).filter((m) => m.email).map((m) => ({ name: nameOf(m) || m.email!, email: m.email!, phone: m.phoneNumber ?? null }));
 
+/**
+ * The customer's contact Partner Center gets (customerProfile.team): only with the customer's consent (R7), and only
+ * with an email, which Partner Center needs to reach them; a contact without a name goes by its email.
+ */
+function sharedContactOf(deal: Pick<DealRecord, 'contact'>): SyncedFields['contact'] {
+  const c = deal.contact;
+  return c.consent && c.email ? { name: c.name ?? c.email, email: c.email, phone: c.phone } : null;
+}
+
+/** customerProfile.team as we send it: the shared contact, or nobody. */
+const customerTeamOf = (contact: SyncedFields['contact']): PcMember[] => (contact ? [memberOf(contact)] : []);
+
 /** Partner Center's referral in our words; `locationOf` maps its business-profile location to ours. */
 export function theirsOf(r: PcReferral, locationOf: (pcLocationId: string) => string | null): SyncedFields {
   const target = targetLocationOf(r);
@@ -53,6 +65,7 @@ export function theirsOf(r: PcReferral, locationOf: (pcLocationId: string) => st
     expiresAt: isoDate(r.expirationDateTime),
     notes: r.details?.notes ?? '',
     team: teamOf(r.team),
+    contact: teamOf(r.customerProfile?.team)[0] ?? null,
     locationId: target ? locationOf(target) : null,
   };
 }
@@ -81,6 +94,7 @@ export function oursOf(deal: DealRecord): SyncedFields {
     expiresAt: deal.expiresAt?.toISOString() ?? null,
     notes: notesOf(deal),
     team: deal.team.map((m) => ({ name: m.name, email: m.email, phone: m.phone })),
+    contact: sharedContactOf(deal),
     locationId: deal.locationId,
   };
 }
@@ -112,13 +126,14 @@ export function patchOf(pending: readonly (keyof SyncedFields)[], ours: SyncedFi
   if (has('notes')) details.notes = ours.notes;
   if (Object.keys(details).length) patch.details = details;
   if (has('team')) patch.team = ours.team.map(memberOf);
+  // Issue 14 §3: a contact changed on Edit (or its consent withdrawn: nobody) replaces the customer's team.
+  if (has('contact')) patch.customerProfile = { team: customerTeamOf(ours.contact) };
   return patch;
 }
 
 /** A deal made in Teams, as the referral Partner Center creates for it (POST). */
 export function createOf(deal: DealRecord, pcLocationId: string | null): PcReferralCreate {
   const c = deal.customer;
-  const contact = deal.contact.consent && deal.contact.email ? [memberOf({ name: deal.contact.name ?? deal.contact.email, email: deal.contact.email, phone: deal.contact.phone })] : [];
   const solutions =
     deal.type === 'solutionAssessment' && deal.assessmentType
       ? [{ id: deal.assessmentType, name: `Solution Assessment: ${deal.assessmentType}` }]
@@ -136,7 +151,7 @@ export function createOf(deal: DealRecord, pcLocationId: string | null): PcRefer
     customerProfile: {
       name: c.name,
       address: { addressLine1: c.addressLine1, city: c.city, state: c.state, postalCode: c.postalCode, country: c.country },
-      team: contact,
+      team: customerTeamOf(sharedContactOf(deal)),
       ...(c.duns ? { ids: { Duns: c.duns } } : {}),
     },
     consent: {
@@ -214,8 +229,8 @@ export function incomingOf(r: PcReferral, locationId: string, base: { theirs: Sy
       engagementId: r.engagementId ?? null,
       eTag: r.eTag ?? null,
       updatedAt: new Date(r.updatedDateTime),
-      // What we have is what they sent: nothing of ours is waiting yet.
-      base: { theirs: base.theirs, ours: { ...base.theirs, team: [] } },
+      // What we have is what they sent: nothing of ours is waiting yet (their contact is ours only with consent, R7).
+      base: { theirs: base.theirs, ours: { ...base.theirs, team: [], contact: consentToShare ? base.theirs.contact : null } },
     },
   };
 }

@@ -42,6 +42,8 @@ export function toDealState(row: DealRow): DealState {
     assessmentType: row.assessmentType,
     assessmentLocation: row.assessmentLocation,
     solutions: Array.isArray(row.solutions) ? (row.solutions as unknown as Solution[]) : [],
+    contact: { name: row.contactName, phone: row.contactPhone, email: row.contactEmail, consent: row.contactConsent, askMicrosoftHelp: row.askMicrosoftHelp },
+    specialistNote: row.specialistNote,
     team: row.team.map((m) => ({ name: m.name, email: m.email, phone: m.phone, userId: m.userId })),
     completions: row.completions.map((c) => ({
       stage: c.stage,
@@ -95,6 +97,11 @@ function stateColumns(deal: DealState) {
     closeDate: fromDateOnly(deal.closeDate),
     crmId: deal.crmId,
     campaignId: deal.campaignId,
+    contactName: deal.contact.name,
+    contactPhone: deal.contact.phone,
+    contactEmail: deal.contact.email,
+    contactConsent: deal.contact.consent,
+    specialistNote: deal.specialistNote,
     acceptedById: deal.acceptedById,
     acceptedByName: deal.acceptedByName,
     closedById: deal.closedById,
@@ -122,6 +129,7 @@ export function newDealColumns(deal: DealState) {
     assessmentType: deal.assessmentType,
     assessmentLocation: deal.assessmentLocation,
     solutions: deal.solutions as unknown as Prisma.InputJsonValue,
+    askMicrosoftHelp: deal.contact.askMicrosoftHelp,
     createdById: deal.createdById,
   } satisfies Partial<Prisma.DealUncheckedCreateInput>;
 }
@@ -167,9 +175,7 @@ export function toRecord(row: RecordRow): DealRecord {
       country: row.customer.country,
       duns: row.customer.duns,
     },
-    contact: { name: row.contactName, phone: row.contactPhone, email: row.contactEmail, consent: row.contactConsent },
     consent: { consentToShareInfoWithOthers: row.consentToShareInfoWithOthers, consentToContact: row.consentToContact },
-    specialistNote: row.specialistNote,
     sender:
       row.direction === 'inbound'
         ? {

@@ -182,17 +182,11 @@ export class DealRepository {
       ]);
       const errors = [...(location ? [] : [fieldError('locationId', 'invalidChoice')]), ...(customer ? [] : [fieldError('customerId', 'invalidChoice')])];
       if (errors.length) return fail<DealRecord>(refuse('INVALID_INPUT', {}, errors));
-      const keepContact = data.contact.consent;
       const row = await tx.deal.create({
         data: {
+          // The contact as the domain keeps it (R7: no detail without the customer's consent) is in the state's columns.
           ...newDealColumns(deal),
           customerId,
-          // R7: no contact detail is kept without the customer's consent.
-          contactName: keepContact ? (data.contact.name ?? null) : null,
-          contactPhone: keepContact ? (data.contact.phone ?? null) : null,
-          contactEmail: keepContact ? (data.contact.email ?? null) : null,
-          contactConsent: keepContact,
-          specialistNote: data.specialistNote ?? null,
           createdByName: actor.name,
           acceptedAt: ctx.now,
           createdAt: ctx.now,

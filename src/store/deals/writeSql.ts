@@ -17,7 +17,8 @@ const UPDATE_DEAL = `UPDATE "Deal" SET
   status = $3::"DealStatus", substatus = $4::"DealSubstatus", stage = $5::"SalesStage", name = $6, value = $7::numeric,
   currency = $8, "closeDate" = $9::date, "crmId" = $10, "campaignId" = $11, "acceptedById" = $12, "acceptedByName" = $13,
   "closedById" = $14, "closedByName" = $15, "closedAt" = $16::timestamp, "closeReason" = $17, "closeMessage" = $18,
-  "expiresAt" = $19::timestamp, version = $20, "updatedAt" = $21::timestamp
+  "expiresAt" = $19::timestamp, version = $20, "updatedAt" = $21::timestamp, "contactName" = $22, "contactPhone" = $23,
+  "contactEmail" = $24, "contactConsent" = $25, "specialistNote" = $26
   WHERE id = $1 AND version = $2`;
 
 const INSERT_NOTES = `INSERT INTO "DealNote" (id, "dealId", text, "authorId", "authorName", "createdAt")
@@ -70,7 +71,8 @@ export async function writeDecision(
   const updated = await tx.execute(UPDATE_DEAL, [
     row.id, version, deal.status, deal.substatus, deal.stage, deal.name, deal.value, deal.currency, deal.closeDate, deal.crmId,
     deal.campaignId, deal.acceptedById, deal.acceptedByName, deal.closedById, deal.closedByName, deal.closedAt, deal.closeReason,
-    deal.closeMessage, deal.expiresAt, deal.version, now,
+    deal.closeMessage, deal.expiresAt, deal.version, now, deal.contact.name, deal.contact.phone, deal.contact.email, deal.contact.consent,
+    deal.specialistNote,
   ]);
   if (updated !== 1) return false;
   // When a referral was accepted (time to accept, issue 17): the state does not carry it, the moment is the write's.
@@ -178,6 +180,11 @@ export async function writeDecisionInOneStatement(db: SqlRunner, w: OneCommandWr
     `"closeDate" = ${$(deal.closeDate, '::date')}`,
     `"crmId" = ${$(deal.crmId)}`,
     `"campaignId" = ${$(deal.campaignId)}`,
+    `"contactName" = ${$(deal.contact.name)}`,
+    `"contactPhone" = ${$(deal.contact.phone)}`,
+    `"contactEmail" = ${$(deal.contact.email)}`,
+    `"contactConsent" = ${$(deal.contact.consent, '::boolean')}`,
+    `"specialistNote" = ${$(deal.specialistNote)}`,
     `"acceptedById" = ${$(deal.acceptedById)}`,
     `"acceptedByName" = ${$(deal.acceptedByName)}`,
     `"closedById" = ${$(deal.closedById)}`,

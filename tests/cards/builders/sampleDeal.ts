@@ -45,7 +45,7 @@ export function sampleDeal(overrides: Partial<DealRecord> = {}): DealRecord {
       country: 'JP',
       duns: '123456789',
     },
-    contact: { name: 'Kenji Fabrikam', phone: '+81 3 9999 0000', email: 'kenji@fabrikam.example', consent: true },
+    contact: { name: 'Kenji Fabrikam', phone: '+81 3 9999 0000', email: 'kenji@fabrikam.example', consent: true, askMicrosoftHelp: false },
     consent: { consentToShareInfoWithOthers: true, consentToContact: true },
     specialistNote: null,
     sender: null,
