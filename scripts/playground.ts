@@ -44,10 +44,20 @@ export interface RunningPlayground {
  * Starts the Agents Playground (the package's CLI, with telemetry off) against a bot endpoint and resolves once it
  * listens. If the port is taken the playground picks another one; the port it reports is the one returned.
  */
-export function startAgentsPlayground(endpoint: string, port: number, opts: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<RunningPlayground> {
+export function startAgentsPlayground(
+  endpoint: string,
+  port: number,
+  opts: {
+    timeoutMs?: number;
+    log?: (line: string) => void;
+    /** The user's IANA zone: the playground sends its own process's zone as each message's localTimezone. */
+    timeZone?: string;
+  } = {},
+): Promise<RunningPlayground> {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const child = spawn(process.execPath, [cli, '-e', endpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.timeZone ? { env: { ...process.env, TZ: opts.timeZone } } : {}),
   });
   const stop = () =>
     new Promise<void>((resolve) => {

@@ -17,6 +17,20 @@ describe('help card', () => {
     }
   });
 
+  it.each(['en', 'ja'] as const)('%s: admin commands wait behind a toggle; a user without the role gets no toggle', (locale) => {
+    const card = helpCard(locale, { commands: COMMANDS });
+    const hidden = card.body.find((b) => (b as { id?: string }).id === 'adminCommands') as { isVisible: boolean };
+    expect(hidden.isVisible).toBe(false);
+    // The command names as the card shows them (bold runs), not words inside descriptions.
+    const hiddenNames = JSON.stringify(hidden);
+    for (const c of COMMANDS) expect(hiddenNames.includes(`"text":${JSON.stringify(c[locale])}`)).toBe(Boolean((c as { admin?: boolean }).admin));
+    expect(JSON.stringify(card)).toContain('Action.ToggleVisibility');
+
+    const forUsers = helpCard(locale, { commands: COMMANDS.filter((c) => !(c as { admin?: boolean }).admin) });
+    expect(JSON.stringify(forUsers)).not.toContain('ToggleVisibility');
+    expect(forUsers.body.some((b) => (b as { id?: string }).id === 'adminCommands')).toBe(false);
+  });
+
   it('shows the "not recognised" notice only when asked', () => {
     expect(helpCard('en', { commands: COMMANDS }).body).toHaveLength(helpCard('en', { commands: COMMANDS, unrecognized: true }).body.length - 1);
     expect(helpCardData('ja', { commands: COMMANDS, unrecognized: true }).notice).not.toBe('');

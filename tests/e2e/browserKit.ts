@@ -20,14 +20,21 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface BrowserOptions {
+  viewport?: { width: number; height: number };
+  /** The reader's zone (the playground sends the browser's as the activity's localTimezone); the machine's if unset. */
+  timezoneId?: string;
+}
+
 /** A headless chromium with its own profile; the artifacts folder exists afterwards. */
-export async function openBrowser(viewport = { width: 1280, height: 900 }): Promise<Browser> {
+export async function openBrowser({ viewport = { width: 1280, height: 900 }, timezoneId }: BrowserOptions = {}): Promise<Browser> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cosell-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    ...(timezoneId ? { timezoneId } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   return {

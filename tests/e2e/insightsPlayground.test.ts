@@ -28,7 +28,7 @@ const FLOWS = {
     const port = await freePort();
     app = await startTestApp({ env: { PORT: String(port), PUBLIC_BASE_URL: `http://localhost:${port}` } });
     await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
-    browserKit = await openBrowser({ width: 1280, height: 1600 });
+    browserKit = await openBrowser({ viewport: { width: 1280, height: 1600 } });
     browser = browserKit.context;
   }, 45_000);
 

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { PLAYGROUND_USER, startAgentsPlayground, type RunningPlayground } from '../../scripts/playground';
+import { PLAYGROUND_USER } from '../../scripts/playground';
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startTestApp, type TestApp } from '../helpers/testApp';
-import { ARTIFACTS, freePort, haveChromium, openBrowser, type Browser, CHROMIUM } from './browserKit';
-import { startLocaleRelay, type LocaleRelay } from '../../scripts/localeRelay';
+import { ARTIFACTS, haveChromium, openBrowser, type Browser, CHROMIUM } from './browserKit';
 import { forbiddenTermsIn } from '../../src/domain';
+import { leftoversIn, openPlayground as openPlaygroundPage, type Stoppable } from './walkKit';
 
 /**
  * The real thing in a browser: the bot (real app, in-memory database, demo data) behind the Microsoft 365 Agents
@@ -18,10 +18,6 @@ if (!haveChromium) {
   console.warn(`tests/e2e/playground.test.ts skipped: ${CHROMIUM} not found (install it: apt-get install -y chromium)`);
 }
 
-/** What a card must never show: unbound or broken template output. */
-export function leftoversIn(text: string): string[] {
-  return [/\bundefined\b/, /\$\{/, /\[object /, /\bNaN\b/, /<>/, /\bnull\b/].filter((re) => re.test(text)).map(String);
-}
 
 
 /** What the user types, clicks and reads, in each language the bot speaks. */
@@ -95,7 +91,7 @@ const FLOWS = {
   let app: TestApp;
   let browser: BrowserContext;
   let browserKit: Browser | undefined;
-  const running: { stop(): Promise<void> }[] = [];
+  const running: Stoppable[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -112,19 +108,8 @@ const FLOWS = {
   });
 
   /** The bot behind a fresh playground (through the locale relay when the flow needs another client). */
-  async function openPlayground(flow: (typeof FLOWS)[keyof typeof FLOWS]): Promise<Page> {
-    let endpoint = `${app.url}/api/messages`;
-    if (flow.client) {
-      const relay: LocaleRelay = await startLocaleRelay(endpoint, flow.client);
-      running.push({ stop: relay.close });
-      endpoint = relay.endpoint;
-    }
-    const playground: RunningPlayground = await startAgentsPlayground(endpoint, await freePort());
-    running.push(playground);
-    const page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(playground.url);
-    return page;
+  function openPlayground(flow: (typeof FLOWS)[keyof typeof FLOWS]): Promise<Page> {
+    return openPlaygroundPage(browser, `${app.url}/api/messages`, flow.client, running);
   }
 
   test.each(Object.keys(FLOWS) as (keyof typeof FLOWS)[])(
