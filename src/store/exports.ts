@@ -56,7 +56,8 @@ export class ExportStore {
   /** The audit of exports, newest first (admins, tests). */
   async deliveries(limit = 50): Promise<{ actorName: string; actorId: string | null; createdAt: Date; data: unknown }[]> {
     return this.prisma.auditEvent.findMany({
-      where: { type: 'DealsExported' },
+      // An export belongs to no deal: the (dealId, id) index finds these without reading every deal's events.
+      where: { type: 'DealsExported', dealId: null },
       orderBy: { id: 'desc' },
       take: limit,
       select: { actorName: true, actorId: true, createdAt: true, data: true },
