@@ -1,4 +1,4 @@
-import { DEFAULT_DOMAIN_CONFIG, LIST_SEPARATOR, currencyChoices, formatDate, formatDateTime } from '../src/domain';
+import { DEFAULT_DOMAIN_CONFIG, EDITABLE_FIELDS, LIST_SEPARATOR, currencyChoices, formatDate, formatDateTime } from '../src/domain';
 import {
   CLOSE_REASON_LABEL,
   CloseReasonSchema,
@@ -117,20 +117,8 @@ export function loseForm(deal: DealRecord, locale: Locale, state: FormState = {}
   });
 }
 
-export const EDIT_FIELDS = [
-  'name',
-  'closeDate',
-  'value',
-  'currency',
-  'crmId',
-  'campaignId',
-  'contactName',
-  'contactPhone',
-  'contactEmail',
-  'contactConsent',
-  'specialistNote',
-  'note',
-] as const;
+/** The edit form: the fields R19 lets change (the domain's list), then a new note. */
+export const EDIT_FIELDS = [...EDITABLE_FIELDS, 'note'] as const;
 /** How many notes of the dated history the edit form shows (the History card shows them all, within its budget). */
 const EDIT_FORM_NOTES = 5;
 
