@@ -244,6 +244,7 @@ const FLOWS = {
       }
       }
     },
-    60_000,
+    // A bound, not a timing: the playground's first page load alone may take up to a minute on a loaded CI machine.
+    180_000,
   );
 });
