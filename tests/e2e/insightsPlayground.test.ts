@@ -1,10 +1,6 @@
 import path from 'node:path';
-import { type BrowserContext } from 'playwright-core';
-import { PLAYGROUND_USER, startAgentsPlayground } from '../../scripts/playground';
-import { seedDemoWithDirectory } from '../../scripts/seed';
-import { startLocaleRelay } from '../../scripts/localeRelay';
-import { startTestApp, type TestApp } from '../helpers/testApp';
-import { ARTIFACTS, freePort, haveChromium, openBrowser, type Browser } from './browserKit';
+import { ARTIFACTS, freePort, haveChromium } from './browserKit';
+import { demoPlaygroundSuite, openPlayground } from './walkKit';
 
 /**
  * Issue 17, as a user tries it: the demo data behind the Agents Playground, `insights` / `分析` typed into the chat,
@@ -19,43 +15,25 @@ const FLOWS = {
 } as const;
 
 (haveChromium ? describe : describe.skip)('insights in the Agents Playground', () => {
-  let app: TestApp;
-  let browser: BrowserContext;
-  let browserKit: Browser | undefined;
-  const running: { stop(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    const port = await freePort();
-    app = await startTestApp({ env: { PORT: String(port), PUBLIC_BASE_URL: `http://localhost:${port}` } });
-    await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
-    browserKit = await openBrowser({ viewport: { width: 1280, height: 1600 } });
-    browser = browserKit.context;
-  }, 45_000);
-
-  afterAll(async () => {
-    await browserKit?.close();
-    for (const r of running.reverse()) await r.stop();
-    await app?.close();
+  // PUBLIC_BASE_URL is this app, as `npm run playground` sets it: the browser loads the charts from it.
+  const suite = demoPlaygroundSuite({
+    app: async () => {
+      const port = await freePort();
+      return { env: { PORT: String(port), PUBLIC_BASE_URL: `http://localhost:${port}` } };
+    },
+    browser: { viewport: { width: 1280, height: 1600 } },
   });
 
   test.each(Object.keys(FLOWS) as (keyof typeof FLOWS)[])('%s: the card shows three charts the browser loads, and the numbers', async (lang) => {
     const f = FLOWS[lang];
-    let endpoint = `${app.url}/api/messages`;
-    if (f.client) {
-      const relay = await startLocaleRelay(endpoint, f.client);
-      running.push({ stop: relay.close });
-      endpoint = relay.endpoint;
-    }
-    const playground = await startAgentsPlayground(endpoint, await freePort());
-    running.push(playground);
-    const page = await browser.newPage();
+    const app = suite.app();
+    const page = await openPlayground(suite.browser(), `${app.url}/api/messages`, f.client, suite.running);
     page.setDefaultTimeout(20_000);
     const charts: number[] = [];
     page.on('response', (res) => {
       if (res.url().includes('/charts/')) charts.push(res.status());
     });
     try {
-      await page.goto(playground.url);
       await page.locator('.ac-adaptiveCard').first().waitFor();
       await app.settle();
       const box = page.locator('[contenteditable=true]').first();

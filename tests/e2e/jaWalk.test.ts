@@ -1,9 +1,6 @@
-import { type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { PLAYGROUND_USER } from '../../scripts/playground';
-import { seedDemoWithDirectory } from '../../scripts/seed';
-import { startTestApp, type TestApp } from '../helpers/testApp';
-import { CHROMIUM, haveChromium, openBrowser, type Browser } from './browserKit';
-import { cardProblems, openPlayground, screenshotter, screensTall, walk, type Stoppable } from './walkKit';
+import { type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium } from './browserKit';
+import { cardProblems, demoPlaygroundSuite, openPlayground, screenshotter, screensTall, walk } from './walkKit';
 
 /**
  * Issue 14's "Done when", as a Japanese seller in Tokyo meets it after the wizard (`PLAYGROUND_LOCALE=ja-JP npm run
@@ -26,26 +23,11 @@ const SA_STAGES = ['顧客 LOE の確保', 'データを収集する', '評価�
 if (!haveChromium) console.warn(`tests/e2e/jaWalk.test.ts skipped: ${CHROMIUM} not found (install it: apt-get install -y chromium)`);
 
 (haveChromium ? describe : describe.skip)('the Japanese walk in the Agents Playground', () => {
-  let app: TestApp;
-  let browser: BrowserContext;
-  let browserKit: Browser | undefined;
-  const running: Stoppable[] = [];
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
-    browserKit = await openBrowser({ timezoneId: ZONE });
-    browser = browserKit.context;
-  }, 45_000);
-
-  afterAll(async () => {
-    await browserKit?.close();
-    for (const r of running.reverse()) await r.stop();
-    await app?.close();
-  });
+  const suite = demoPlaygroundSuite({ browser: { timezoneId: ZONE } });
 
   test('help, inbox, accept and decline, stages to 受注 with its confirmation, registration and review, pipeline, list, admin', async () => {
-    const page: Page = await openPlayground(browser, `${app.url}/api/messages`, JA_CLIENT, running, ZONE);
+    const app = suite.app();
+    const page: Page = await openPlayground(suite.browser(), `${app.url}/api/messages`, JA_CLIENT, suite.running, ZONE);
     const shot = screenshotter(page, 'ja-walk');
     const number = async (where: { crmId?: string; name?: string }) => (await app.db.prisma.deal.findFirstOrThrow({ where })).number;
 

@@ -6,7 +6,8 @@ import { startPartnerCenterSandbox, type Sandbox } from '../../scripts/partnerCe
 import { PLAYGROUND_USER, startAgentsPlayground, type RunningPlayground } from '../../scripts/playground';
 import { seedDemoWithDirectory } from '../../scripts/seed';
 import { startTestApp, type TestApp } from '../helpers/testApp';
-import { ARTIFACTS, freePort, haveChromium, openBrowser, type Browser } from './browserKit';
+import { freePort, haveChromium, openBrowser, type Browser } from './browserKit';
+import { screenshotter, walk } from './walkKit';
 
 /**
  * Issue 13, tried as a new user would (`PARTNER_CENTER_SANDBOX=1 npm run playground`): a referral created in the
@@ -57,8 +58,8 @@ const PC_LOCATION = 'sandbox-location-1';
   test('a sandbox referral arrives as a card; Accept goes back to Partner Center; their value change shows on the card', async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(20_000);
-    const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `partner-center-${name}.png`) });
-    try {
+    const shot = screenshotter(page, 'partner-center');
+    await walk(page, shot, async () => {
       await page.goto(playground.url);
       await page.getByText('Welcome to Co-sell deals').first().waitFor();
       // Microsoft creates a referral in Partner Center (the sandbox): its webhook brings it to Teams.
@@ -94,12 +95,6 @@ const PC_LOCATION = 'sandbox-location-1';
       sb.updateAsMicrosoft(r.id, { details: { dealValue: 5_500_000 } } as never);
       await page.locator('.ac-adaptiveCard').filter({ hasText: '5,500,000' }).last().waitFor();
       await shot('4-value-changed');
-    } catch (err) {
-      await shot('failed').catch(() => undefined);
-      const last = await page.locator('.ac-adaptiveCard').last().innerText({ timeout: 1_000 }).catch(() => '(no card)');
-      throw new Error(`${(err as Error).message}\n\nThe last card read:\n${last}`, { cause: err });
-    } finally {
-      await page.close();
-    }
+    });
   }, 120_000);
 });

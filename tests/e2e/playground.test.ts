@@ -1,11 +1,8 @@
-import path from 'node:path';
-import { type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { PLAYGROUND_USER } from '../../scripts/playground';
-import { seedDemoWithDirectory } from '../../scripts/seed';
-import { startTestApp, type TestApp } from '../helpers/testApp';
-import { ARTIFACTS, haveChromium, openBrowser, type Browser, CHROMIUM } from './browserKit';
+import { haveChromium, CHROMIUM } from './browserKit';
 import { forbiddenTermsIn } from '../../src/domain';
-import { leftoversIn, openPlayground as openPlaygroundPage, type Stoppable } from './walkKit';
+import { demoPlaygroundSuite, leftoversIn, openPlayground as openPlaygroundPage, screenshotter, walk } from './walkKit';
 
 /**
  * The real thing in a browser: the bot (real app, in-memory database, demo data) behind the Microsoft 365 Agents
@@ -88,28 +85,12 @@ const FLOWS = {
 } as const;
 
 (haveChromium ? describe : describe.skip)('Agents Playground in a browser', () => {
-  let app: TestApp;
-  let browser: BrowserContext;
-  let browserKit: Browser | undefined;
-  const running: Stoppable[] = [];
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    // As `npm run playground` prepares a fresh database: the demo customer directory, then the demo data.
-    await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
-    browserKit = await openBrowser();
-    browser = browserKit.context;
-  }, 45_000);
-
-  afterAll(async () => {
-    await browserKit?.close();
-    for (const r of running.reverse()) await r.stop();
-    await app?.close();
-  });
+  // As `npm run playground` prepares a fresh database: the demo customer directory, then the demo data.
+  const suite = demoPlaygroundSuite();
 
   /** The bot behind a fresh playground (through the locale relay when the flow needs another client). */
   function openPlayground(flow: (typeof FLOWS)[keyof typeof FLOWS]): Promise<Page> {
-    return openPlaygroundPage(browser, `${app.url}/api/messages`, flow.client, running);
+    return openPlaygroundPage(suite.browser(), `${suite.app().url}/api/messages`, flow.client, suite.running);
   }
 
   test.each(Object.keys(FLOWS) as (keyof typeof FLOWS)[])(
@@ -117,18 +98,10 @@ const FLOWS = {
     async (lang) => {
       const f = FLOWS[lang];
       const d = f.deal;
+      const app = suite.app();
       const page = await openPlayground(f);
-      const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `playground-${lang}-${name}.png`) });
-      try {
-        await walkWizard();
-      } catch (err) {
-        // What the user saw when it went wrong, for the CI artifacts.
-        await shot('failed').catch(() => undefined);
-        const last = await page.locator('.ac-adaptiveCard').last().innerText({ timeout: 1_000 }).catch(() => '(no card)');
-        throw new Error(`${(err as Error).message}\n\nThe last card read:\n${last}`, { cause: err });
-      } finally {
-        await page.close();
-      }
+      const shot = screenshotter(page, `playground-${lang}`);
+      await walk(page, shot, walkWizard);
 
       async function walkWizard() {
       const cards = page.locator('.ac-adaptiveCard');

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startAgentsPlayground } from '../../scripts/playground';
+import { PLAYGROUND_USER, startAgentsPlayground } from '../../scripts/playground';
+import { seedDemoWithDirectory } from '../../scripts/seed';
+import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/testApp';
 import { startLocaleRelay, type ClientLocale } from '../../scripts/localeRelay';
 import { forbiddenTermsIn, type Lang } from '../../src/domain';
-import { ARTIFACTS, freePort } from './browserKit';
+import { ARTIFACTS, freePort, openBrowser, type Browser, type BrowserOptions } from './browserKit';
 
 /**
  * What the playground walks share: a playground in front of the bot (through the locale relay when the walk needs
@@ -75,4 +77,30 @@ export async function screensTall(card: Locator, page: Page): Promise<number> {
   const viewport = page.viewportSize();
   if (!box || !viewport) throw new Error('card or viewport has no size');
   return box.height / viewport.height;
+}
+
+/**
+ * The suite every demo-data walk needs, as `npm run playground` prepares it: the app on a fresh database with the demo
+ * customer directory and demo data (the playground user a global admin), a headless browser, and the list of what the
+ * walks start (playgrounds, relays), all stopped after the suite. Call it inside the suite's describe.
+ */
+export function demoPlaygroundSuite(opts: { app?: () => Promise<TestAppOptions>; browser?: BrowserOptions } = {}) {
+  let app: TestApp | undefined;
+  let browserKit: Browser | undefined;
+  const running: Stoppable[] = [];
+  beforeAll(async () => {
+    app = await startTestApp(opts.app ? await opts.app() : undefined);
+    await seedDemoWithDirectory(app.db.prisma, undefined, { extraUsers: [PLAYGROUND_USER] });
+    browserKit = await openBrowser(opts.browser);
+  }, 45_000);
+  afterAll(async () => {
+    await browserKit?.close();
+    for (const r of running.reverse()) await r.stop();
+    await app?.close();
+  });
+  return {
+    app: () => app!,
+    browser: () => browserKit!.context,
+    running,
+  };
 }

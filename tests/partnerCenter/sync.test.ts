@@ -316,12 +316,12 @@ describe('Partner Center sync through the sandbox', () => {
     expect(await dealOf(r.id)).toMatchObject({ status: 'New', locationId: 'contoso-jp-osaka' });
   });
 
-  test('a deal created in Teams is POSTed to Partner Center and gets its referral id', async () => {
-    const created = await app.app.services.commands.create(
+  /** A co-sell deal made in Teams by the Tokyo user, as the wizard sends it. */
+  const createInTeams = (fields: Record<string, unknown>) =>
+    app.app.services.commands.create(
       {
         dealType: 'coSell',
         customerId: seeded.customer.id,
-        name: 'Fabrikam migration (made in Teams)',
         locationId: TOKYO,
         value: 1_000_000,
         currency: 'JPY',
@@ -330,9 +330,13 @@ describe('Partner Center sync through the sandbox', () => {
         team: [{ name: 'Yuki Tokyo', email: 'tokyouser@contoso.example', phone: '+81 3 1234 5678' }],
         solutions: [{ id: 'Azure Migration', name: 'Azure Migration' }],
         consent: true,
+        ...fields,
       },
       seeded.actors.tokyoUser,
     );
+
+  test('a deal created in Teams is POSTed to Partner Center and gets its referral id', async () => {
+    const created = await createInTeams({ name: 'Fabrikam migration (made in Teams)' });
     if (!created.ok) throw new Error(created.refusal.code);
     await settle();
     const row = await app.db.prisma.deal.findUniqueOrThrow({ where: { id: created.value.id } });
@@ -344,23 +348,10 @@ describe('Partner Center sync through the sandbox', () => {
   });
 
   test("issue 14 §3: a contact edited in Teams replaces the referral's customer contact in Partner Center, once; theirs is not taken back", async () => {
-    const created = await app.app.services.commands.create(
-      {
-        dealType: 'coSell',
-        customerId: seeded.customer.id,
-        contact: { name: 'Kenji Fabrikam', phone: '+81 3 9999 0000', email: 'kenji@fabrikam.example', consent: true },
-        name: 'Fabrikam modernisation (contact edits)',
-        locationId: TOKYO,
-        value: 1_000_000,
-        currency: 'JPY',
-        closeDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-        notes: 'Created in the wizard.',
-        team: [{ name: 'Yuki Tokyo', email: 'tokyouser@contoso.example', phone: '+81 3 1234 5678' }],
-        solutions: [{ id: 'Azure Migration', name: 'Azure Migration' }],
-        consent: true,
-      },
-      seeded.actors.tokyoUser,
-    );
+    const created = await createInTeams({
+      name: 'Fabrikam modernisation (contact edits)',
+      contact: { name: 'Kenji Fabrikam', phone: '+81 3 9999 0000', email: 'kenji@fabrikam.example', consent: true },
+    });
     if (!created.ok) throw new Error(created.refusal.code);
     await settle();
     const referralId = (await app.db.prisma.deal.findUniqueOrThrow({ where: { id: created.value.id } })).pcReferralId!;
